@@ -1,0 +1,120 @@
+/**
+ * Choosing the TensorFlow.js backend that trains fastest on this machine.
+ *
+ * Order of preference: the native TensorFlow binding (`tfjs-node`, installed as the optional
+ * dependency alias `tfjs-node-native`) when it loads; else WebAssembly with this project's
+ * training kernels; else the pure-JavaScript `cpu` backend (correct but very slow).
+ * `GAN_BACKEND=native|wasm|cpu` overrides the choice.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export type BackendName = 'native' | 'wasm' | 'cpu';
+
+export interface BackendInfo {
+  /** Our name for the backend. */
+  name: BackendName;
+  /** The name TensorFlow.js uses (`tensorflow`, `wasm`, `cpu`). */
+  tfName: string;
+  /** Worker threads doing the math (1 for cpu). */
+  threads: number;
+  /** One sentence: why this backend was chosen. */
+  reason: string;
+}
+
+const TF_NAME: Record<BackendName, string> = { native: 'tensorflow', wasm: 'wasm', cpu: 'cpu' };
+
+/** The environment variable that overrides the automatic choice. */
+export const BACKEND_ENV = 'GAN_BACKEND';
+
+let current: BackendInfo | undefined;
+
+/** Parses a backend name as a user would type it; throws with the accepted names otherwise. */
+export function parseBackendName(value: string): BackendName {
+  const v = value.trim().toLowerCase();
+  if (v === 'native' || v === 'tensorflow' || v === 'node' || v === 'tfjs-node') return 'native';
+  if (v === 'wasm' || v === 'cpu') return v;
+  throw new Error(`Unknown backend "${value}": use one of native, wasm, cpu (for example ${BACKEND_ENV}=wasm).`);
+}
+
+/**
+ * Loads the native binding if it is installed. Returns an error message instead of throwing,
+ * because its absence is normal (it cannot install without internet access).
+ */
+export function loadNativeBinding(): string | undefined {
+  if (tf.findBackend('tensorflow')) return undefined;
+  try {
+    // The alias keeps danfojs-node's own requirement of @tensorflow/tfjs-node from making it mandatory.
+    require('tfjs-node-native');
+  } catch (err) {
+    const msg = (err as Error).message.split('\n')[0];
+    return `tfjs-node-native is not installed or did not load (${msg})`;
+  }
+  return tf.findBackend('tensorflow') ? undefined : 'tfjs-node-native loaded but registered no "tensorflow" backend';
+}
+
+async function activate(name: BackendName, threads?: number): Promise<number> {
+  if (name === 'wasm') {
+    // Imported lazily so that choosing native or cpu never loads the wasm module.
+    const { prepareWasm } = await import('./wasm');
+    threads = await prepareWasm(threads);
+  }
+  const ok = await tf.setBackend(TF_NAME[name]);
+  if (!ok) throw new Error(`TensorFlow.js could not initialise the ${name} backend.`);
+  await tf.ready();
+  if (name === 'native') return Number(process.env.TF_NUM_INTRAOP_THREADS) || require('os').cpus().length;
+  return name === 'wasm' ? (threads ?? 1) : 1;
+}
+
+export interface InitBackendOptions {
+  /** Worker threads for wasm; default: every core of the machine. */
+  threads?: number;
+  /** Print the choice and its reason (default true). */
+  verbose?: boolean;
+}
+
+/**
+ * Picks and activates a backend. `preference` (or the GAN_BACKEND variable, which wins) forces
+ * one; otherwise the fastest one that loads is used. Returns what is active and why.
+ */
+export async function initBackend(preference?: BackendName | string, options: InitBackendOptions = {}): Promise<BackendInfo> {
+  const fromEnv = process.env[BACKEND_ENV];
+  let info: BackendInfo;
+  if (fromEnv || preference) {
+    const name = parseBackendName((fromEnv || preference) as string);
+    const source = fromEnv ? `${BACKEND_ENV}=${fromEnv}` : `requested "${preference}"`;
+    if (name === 'native') {
+      const problem = loadNativeBinding();
+      if (problem) throw new Error(`${source}, but ${problem}. Install it with "npm install tfjs-node-native@npm:@tensorflow/tfjs-node@4.22.0" on a machine with internet access, or choose wasm.`);
+    }
+    const threads = await activate(name, options.threads);
+    info = { name, tfName: TF_NAME[name], threads, reason: `${source}` };
+  } else {
+    const problem = loadNativeBinding();
+    if (!problem) {
+      const threads = await activate('native');
+      info = { name: 'native', tfName: 'tensorflow', threads, reason: 'the native TensorFlow binding (tfjs-node) loaded' };
+    } else {
+      try {
+        const threads = await activate('wasm', options.threads);
+        info = { name: 'wasm', tfName: 'wasm', threads, reason: `${problem}; WebAssembly with this project's training kernels is the fastest backend here` };
+      } catch (err) {
+        await activate('cpu');
+        info = { name: 'cpu', tfName: 'cpu', threads: 1, reason: `${problem}; wasm failed too (${(err as Error).message}); cpu is correct but slow` };
+      }
+    }
+  }
+  current = info;
+  if (options.verbose ?? true) console.log(describeBackend(info));
+  return info;
+}
+
+/** A one-line description for notebooks and the trainer. */
+export function describeBackend(info: BackendInfo | undefined = current): string {
+  if (!info) return `Backend: ${tf.getBackend()} (not chosen by initBackend)`;
+  return `Backend: ${info.name} (${info.threads} thread${info.threads === 1 ? '' : 's'}) because ${info.reason}.`;
+}
+
+/** The backend chosen by the last initBackend call, if any. */
+export function activeBackend(): BackendInfo | undefined {
+  return current;
+}

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The README's test command: set up from scratch if needed, then run the unit tests over
+# lib/ and execute every notebook in quick mode. Exits non-zero if anything fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+echo "==> Unit tests (node --test)"
+node --test --test-concurrency=1 build/test/
+echo "==> Notebooks (jupyter nbconvert --execute, GAN_QUICK=1)"
+node scripts/run-notebooks.js

@@ -1,0 +1,35 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { defineDiscriminator, defineGenerator, defineGan } from '../lib/models/dcgan-mnist';
+
+test('S0 parameter counts equal the tutorial (40,705 and 1,164,289)', () => {
+  const d = defineDiscriminator();
+  const g = defineGenerator(100);
+  // D: conv 3*3*1*64+64 = 640; conv 3*3*64*64+64 = 36,928; dense 7*7*64+1 = 3,137.
+  assert.equal(d.countParams(), 640 + 36928 + 3137);
+  assert.equal(d.countParams(), 40705);
+  // G: dense 100*6272+6272 = 633,472; two transposed convs 4*4*128*128+128 = 262,272; conv 7*7*128+1 = 6,273.
+  assert.equal(g.countParams(), 633472 + 2 * 262272 + 6273);
+  assert.equal(g.countParams(), 1164289);
+  assert.deepEqual(g.outputs[0].shape, [null, 28, 28, 1]);
+  d.dispose();
+  g.dispose();
+});
+
+test('the composite model updates the generator and leaves the discriminator frozen', async () => {
+  await tf.setBackend('cpu');
+  const d = defineDiscriminator();
+  const g = defineGenerator(8);
+  const gan = defineGan(g, d);
+  const dBefore = d.getWeights().map((w) => w.clone());
+  const gBefore = g.getWeights().map((w) => w.clone());
+  const z = tf.randomNormal([4, 8]);
+  await gan.trainOnBatch(z, tf.ones([4, 1]));
+  const changed = (a: tf.Tensor[], b: tf.Tensor[]) => a.some((w, i) => tf.notEqual(w, b[i]).any().dataSync()[0] === 1);
+  assert.equal(changed(dBefore, d.getWeights()), false, 'discriminator weights moved during the generator update');
+  assert.equal(changed(gBefore, g.getWeights()), true, 'generator weights did not move');
+  // The discriminator still learns from its own updates.
+  await d.trainOnBatch(tf.zeros([4, 28, 28, 1]), tf.zeros([4, 1]));
+  assert.equal(changed(dBefore, d.getWeights()), true, 'discriminator did not learn from trainOnBatch');
+});
