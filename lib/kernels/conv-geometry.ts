@@ -1,0 +1,30 @@
+/**
+ * Shared checks and geometry for the convolution gradient kernels: the cases tfjs's own
+ * kernels accept (stride, 'same' / 'valid' / numeric / explicit padding, rounding modes),
+ * NHWC only; anything else is refused with an error that names the case.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export interface ConvGradAttrs {
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dataFormat?: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  dilations?: number | [number, number];
+}
+
+/** Throws for data layouts and dilations the gradient kernels do not implement. */
+export function checkSupported(kernel: string, attrs: ConvGradAttrs): void {
+  if (attrs.dataFormat && attrs.dataFormat !== 'NHWC') {
+    throw new Error(`${kernel} (gan-lab wasm kernel): dataFormat '${attrs.dataFormat}' is not supported; use 'NHWC' (channels last).`);
+  }
+  const d = attrs.dilations;
+  if (d !== undefined && (Array.isArray(d) ? d.some((v) => v !== 1) : d !== 1)) {
+    throw new Error(`${kernel} (gan-lab wasm kernel): dilations ${JSON.stringify(d)} are not supported in gradients (tfjs supports only 1 there too).`);
+  }
+}
+
+/** tfjs's own description of the forward convolution whose gradient is computed. */
+export function forwardConvInfo(xShape: [number, number, number, number], filterShape: [number, number, number, number], attrs: ConvGradAttrs): tf.backend_util.Conv2DInfo {
+  return tf.backend_util.computeConv2DInfo(xShape, filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
+}

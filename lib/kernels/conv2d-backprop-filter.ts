@@ -1,0 +1,53 @@
+/**
+ * Conv2DBackpropFilter for wasm: the gradient of a convolution with respect to its filter,
+ *
+ *   dW[i, j, ci, co] = sum over n, y, x of  xPadded[n, y*s + i, x*s + j, ci] * dy[n, y, x, co],
+ *
+ * computed as one ordinary (fast, XNNPACK) convolution by swapping the roles of axes: the
+ * input becomes a batch of Ci images with N channels ([Ci, H, W, N]), the output gradient
+ * becomes a filter of size Ho x Wo from N to Co channels ([Ho, Wo, N, Co]) applied with
+ * dilation equal to the forward stride. The result [Ci, fh, fw, Co] is transposed to
+ * [fh, fw, Ci, Co]. (PERF-NOTES.md: about 20 GFLOP/s, versus no kernel at all before.)
+ */
+import * as tf from '@tensorflow/tfjs';
+import { WasmOps, WasmBackendLike, KernelArgs } from './wasm-ops';
+import { ConvGradAttrs, checkSupported, forwardConvInfo } from './conv-geometry';
+
+interface Attrs extends ConvGradAttrs {
+  filterShape: [number, number, number, number];
+}
+
+export function conv2DBackpropFilterWasm(args: KernelArgs): tf.TensorInfo {
+  const attrs = args.attrs as Attrs;
+  checkSupported('Conv2DBackpropFilter', attrs);
+  const x = args.inputs.x;
+  const dy = args.inputs.dy;
+  const ops = new WasmOps(args.backend as WasmBackendLike);
+  const info = forwardConvInfo(x.shape as [number, number, number, number], attrs.filterShape, attrs);
+  const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow } = info;
+  const [n, h, w, ci] = x.shape;
+  const co = attrs.filterShape[3];
+  if (dy.shape[1] !== oh || dy.shape[2] !== ow || dy.shape[0] !== n || dy.shape[3] !== co) {
+    throw new Error(`Conv2DBackpropFilter: dy has shape [${dy.shape}] but the forward convolution gives [${n},${oh},${ow},${co}].`);
+  }
+  // Rows of the padded input that the forward pass read: (oh-1)*sh + fh, starting at -top.
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+  const bottom = (oh - 1) * sh + fh - top - h;
+  const right = (ow - 1) * sw + fw - left - w;
+  if (h + bottom <= 0 || w + right <= 0) {
+    // The forward pass read only padding (possible with tfjs's numeric-pad rounding): no gradient.
+    return ops.finish(ops.zeros(attrs.filterShape));
+  }
+  let xs = x;
+  if (bottom < 0 || right < 0) {
+    // The forward pass never read the last rows/columns: drop them.
+    xs = ops.slice(x, [0, 0, 0, 0], [n, h + Math.min(0, bottom), w + Math.min(0, right), ci]);
+  }
+  const xT = ops.transpose(xs, [3, 1, 2, 0]); // [Ci, H, W, N]
+  const dyT = ops.transpose(dy, [1, 2, 0, 3]); // [Ho, Wo, N, Co]
+  const pad: [number, number][] = [[0, 0], [top, Math.max(0, bottom)], [left, Math.max(0, right)], [0, 0]];
+  const grad = ops.conv2d(xT, dyT, pad, [sh, sw]); // [Ci, fh, fw, Co]
+  const result = ops.transpose(grad, [1, 2, 0, 3]);
+  return ops.finish(result);
+}

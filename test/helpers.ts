@@ -1,0 +1,47 @@
+/** Shared helpers for tests that compare the wasm backend with the cpu reference. */
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../lib/backend';
+
+let wasmReady: Promise<unknown> | undefined;
+
+/** Activates wasm with our kernels (once per process), quietly. */
+export async function useWasm(): Promise<void> {
+  if (!wasmReady) wasmReady = initBackend('wasm', { verbose: false });
+  await wasmReady;
+  await tf.setBackend('wasm');
+}
+
+export async function useCpu(): Promise<void> {
+  await tf.setBackend('cpu');
+}
+
+/** A deterministic pseudo-random generator (mulberry32), so failures are reproducible. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Uniform values in [-1, 1) of the given shape. */
+export function randomValues(shape: number[], next: () => number): Float32Array {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const v = new Float32Array(n);
+  for (let i = 0; i < n; i++) v[i] = next() * 2 - 1;
+  return v;
+}
+
+/** max |a - b| / max |b|: the error relative to the reference's scale. */
+export function relativeError(actual: ArrayLike<number>, reference: ArrayLike<number>): number {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < reference.length; i++) {
+    diff = Math.max(diff, Math.abs(actual[i] - reference[i]));
+    scale = Math.max(scale, Math.abs(reference[i]));
+  }
+  return scale === 0 ? diff : diff / scale;
+}

@@ -1,0 +1,181 @@
+/**
+ * Our wasm training kernels against tfjs's cpu backend, on random and edge-case shapes.
+ * Tolerance: max |wasm - cpu| / max |cpu| < 1e-4 (float32 sums of up to a few thousand terms
+ * in a different order agree to about 1e-6; 1e-4 leaves room without hiding a wrong index).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { useWasm, useCpu, rng, randomValues, relativeError } from './helpers';
+
+const TOLERANCE = 1e-4;
+
+type Pad = 'same' | 'valid' | number | [[0, 0], [number, number], [number, number], [0, 0]];
+interface ConvCase {
+  x: [number, number, number, number];
+  f: [number, number, number, number];
+  s: number | [number, number];
+  pad: Pad;
+  round?: 'floor' | 'ceil' | 'round';
+}
+
+const EDGE_CASES: ConvCase[] = [
+  { x: [1, 1, 1, 1], f: [1, 1, 1, 1], s: 1, pad: 'valid' },
+  { x: [1, 5, 5, 1], f: [3, 3, 1, 1], s: 1, pad: 'same' },
+  { x: [1, 28, 28, 1], f: [3, 3, 1, 64], s: 2, pad: 'same' }, // S0 discriminator, first layer
+  { x: [2, 14, 14, 64], f: [3, 3, 64, 64], s: 2, pad: 'same' }, // S0 discriminator, second layer
+  { x: [2, 14, 14, 128], f: [4, 4, 128, 128], s: 2, pad: 'same' }, // S0 generator (as transposed)
+  { x: [2, 28, 28, 128], f: [7, 7, 128, 1], s: 1, pad: 'same' }, // S0 output layer: one output channel
+  { x: [2, 28, 28, 1], f: [5, 5, 1, 64], s: 2, pad: 'same' }, // S1 discriminator: one input channel
+  { x: [1, 9, 9, 3], f: [3, 3, 3, 2], s: 3, pad: 'same' },
+  { x: [1, 10, 7, 2], f: [3, 3, 2, 2], s: 3, pad: 'valid' },
+  { x: [3, 7, 9, 2], f: [2, 5, 2, 3], s: [1, 2], pad: 'same' }, // non-square filter and strides
+  { x: [2, 8, 8, 2], f: [4, 4, 2, 2], s: 2, pad: 'valid' },
+  { x: [1, 9, 9, 2], f: [4, 4, 2, 2], s: 2, pad: 'valid' }, // last row never read
+  { x: [2, 10, 11, 2], f: [5, 5, 2, 3], s: 2, pad: [[0, 0], [1, 2], [2, 0], [0, 0]] },
+  { x: [2, 10, 10, 2], f: [3, 3, 2, 2], s: 2, pad: 1, round: 'ceil' },
+  { x: [2, 10, 10, 2], f: [3, 3, 2, 2], s: 2, pad: 1, round: 'floor' },
+  { x: [1, 4, 4, 1], f: [4, 4, 1, 1], s: 1, pad: 'valid' }, // filter as large as the input
+  { x: [1, 4, 4, 1], f: [1, 4, 1, 1], s: 4, pad: 'same' }, // stride as large as the input
+];
+
+function randomCases(count: number, seed: number): ConvCase[] {
+  const r = rng(seed);
+  const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+  const cases: ConvCase[] = [];
+  while (cases.length < count) {
+    const fh = int(1, 5);
+    const fw = int(1, 5);
+    const s: [number, number] = [int(1, 3), int(1, 3)];
+    const kind = int(0, 3);
+    const pad: Pad = kind === 0 ? 'same' : kind === 1 ? 'valid' : kind === 2 ? int(0, 2) : [[0, 0], [int(0, 2), int(0, 2)], [int(0, 2), int(0, 2)], [0, 0]];
+    const h = int(kind === 1 ? fh : 1, 12);
+    const w = int(kind === 1 ? fw : 1, 12);
+    const c: ConvCase = { x: [int(1, 3), h, w, int(1, 5)], f: [fh, fw, 0, int(1, 5)], s, pad };
+    c.f[2] = c.x[3];
+    if (typeof pad === 'number') c.round = 'floor';
+    try {
+      // Keep only cases tfjs itself accepts (explicit padding can make an empty output).
+      const info = tf.backend_util.computeConv2DInfo(c.x, c.f, c.s, 1, c.pad, c.round);
+      if (info.outHeight < 1 || info.outWidth < 1) continue;
+    } catch {
+      continue;
+    }
+    cases.push(c);
+  }
+  return cases;
+}
+
+interface Grads {
+  dw: Float32Array;
+  dx: Float32Array;
+}
+
+function kernelGrads(c: ConvCase, x: Float32Array, f: Float32Array, dy: Float32Array, dyShape: number[]): Grads {
+  return tf.tidy(() => {
+    const attrs = { strides: c.s, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: c.round } as unknown as tf.NamedAttrMap;
+    const xt = tf.tensor4d(x, c.x);
+    const ft = tf.tensor4d(f, c.f);
+    const dyt = tf.tensor(dy, dyShape);
+    const dw = tf.engine().runKernel('Conv2DBackpropFilter', { x: xt, dy: dyt }, { ...attrs, filterShape: c.f }) as tf.Tensor;
+    const dx = tf.engine().runKernel('Conv2DBackpropInput', { dy: dyt, filter: ft }, { ...attrs, inputShape: c.x }) as tf.Tensor;
+    assert.deepEqual(dw.shape, c.f);
+    assert.deepEqual(dx.shape, c.x);
+    return { dw: dw.dataSync() as Float32Array, dx: dx.dataSync() as Float32Array };
+  });
+}
+
+async function compareConvCase(c: ConvCase, seed: number): Promise<void> {
+  const r = rng(seed);
+  const info = tf.backend_util.computeConv2DInfo(c.x, c.f, c.s, 1, c.pad, c.round);
+  const dyShape = [c.x[0], info.outHeight, info.outWidth, c.f[3]];
+  const x = randomValues(c.x, r);
+  const f = randomValues(c.f, r);
+  const dy = randomValues(dyShape, r);
+  const label = JSON.stringify(c);
+  await useCpu();
+  const ref = kernelGrads(c, x, f, dy, dyShape);
+  await useWasm();
+  let got: Grads;
+  try {
+    got = kernelGrads(c, x, f, dy, dyShape);
+  } catch (err) {
+    throw new Error(`${label}: ${(err as Error).message}`);
+  }
+  const ew = relativeError(got.dw, ref.dw);
+  const ex = relativeError(got.dx, ref.dx);
+  assert.ok(ew < TOLERANCE, `Conv2DBackpropFilter ${label}: relative error ${ew}`);
+  assert.ok(ex < TOLERANCE, `Conv2DBackpropInput ${label}: relative error ${ex}`);
+}
+
+test('conv gradient kernels match cpu on edge-case shapes', async () => {
+  for (const [i, c] of EDGE_CASES.entries()) await compareConvCase(c, 100 + i);
+});
+
+test('conv gradient kernels match cpu on 60 random shapes, strides and paddings', async () => {
+  for (const [i, c] of randomCases(60, 7).entries()) await compareConvCase(c, 1000 + i);
+});
+
+test('conv2dTranspose (forward) and conv2d gradients through tf.grad match cpu', async () => {
+  const r = rng(3);
+  const x = randomValues([2, 7, 7, 8], r);
+  const f = randomValues([4, 4, 6, 8], r);
+  const run = () => tf.tidy(() => {
+    const xt = tf.tensor4d(x, [2, 7, 7, 8]);
+    const ft = tf.tensor4d(f, [4, 4, 6, 8]);
+    const loss = (a: tf.Tensor4D, b: tf.Tensor4D) => tf.conv2dTranspose(a, b, [2, 14, 14, 6], 2, 'same').square().sum();
+    const [gx, gf] = tf.grads(loss as (...a: tf.Tensor[]) => tf.Tensor)([xt, ft]);
+    const y = tf.conv2dTranspose(xt, ft, [2, 14, 14, 6], 2, 'same');
+    return [y.dataSync(), gx.dataSync(), gf.dataSync()];
+  });
+  await useCpu();
+  const ref = run();
+  await useWasm();
+  const got = run();
+  ref.forEach((v, i) => assert.ok(relativeError(got[i], v) < TOLERANCE, `output ${i}: ${relativeError(got[i], v)}`));
+});
+
+test('unsupported cases are refused with an error naming the case', async () => {
+  await useWasm();
+  const x = tf.zeros([1, 4, 4, 1]);
+  const dy = tf.zeros([1, 4, 4, 1]);
+  assert.throws(
+    () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NCHW', filterShape: [1, 1, 1, 1] }),
+    /Conv2DBackpropFilter .*dataFormat 'NCHW' is not supported/,
+  );
+  assert.throws(
+    () => tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: tf.zeros([1, 1, 1, 1]) }, { strides: 1, pad: 'same', dataFormat: 'NHWC', inputShape: [1, 4, 4, 1], dilations: 2 }),
+    /Conv2DBackpropInput .*dilations 2 are not supported/,
+  );
+  tf.dispose([x, dy]);
+});
+
+test('UnsortedSegmentSum matches cpu, including ids out of range and rank-3 rows', async () => {
+  const r = rng(11);
+  const x = randomValues([12, 3, 5], r);
+  const ids = Int32Array.from([0, 3, 3, 1, 9, -1, 2, 0, 4, 4, 4, 1]);
+  const run = () => tf.tidy(() => tf.unsortedSegmentSum(tf.tensor3d(x, [12, 3, 5]), tf.tensor1d(ids, 'int32'), 5).dataSync());
+  await useCpu();
+  const ref = run();
+  await useWasm();
+  const got = run();
+  assert.equal(got.length, 5 * 15);
+  assert.ok(relativeError(got, ref) < TOLERANCE);
+});
+
+test('an Embedding layer trains on wasm: its gradient matches cpu', async () => {
+  const layer = tf.layers.embedding({ inputDim: 10, outputDim: 50, embeddingsInitializer: tf.initializers.randomUniform({ seed: 1 }) });
+  const labels = tf.tensor2d([[3], [7], [3], [0]], [4, 1], 'int32');
+  layer.apply(labels);
+  const grad = () => tf.tidy(() => {
+    const { grads } = tf.variableGrads(() => (layer.apply(labels) as tf.Tensor).square().sum() as tf.Scalar, layer.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val));
+    return Object.values(grads)[0].dataSync();
+  });
+  await useCpu();
+  const ref = grad();
+  await useWasm();
+  const got = grad();
+  assert.ok(relativeError(got, ref) < TOLERANCE);
+  // Rows of labels never used get no gradient; label 3 (used twice) gets twice its value.
+  assert.equal(ref[1 * 50], 0);
+});
