@@ -1,13 +1,92 @@
 /**
- * Everything the WebAssembly backend needs before it can train: the backend module itself and
- * this project's training kernels. Kept in one module so the rest of the library never
- * touches wasm internals.
+ * Everything the WebAssembly backend needs before it can train fast in Node: this project's
+ * training kernels, and several threads. Kept in one module so nothing else touches wasm
+ * internals (it depends on @tensorflow/tfjs-backend-wasm 4.22.0's files; re-check on upgrade).
+ *
+ * Why tfjs's own start-up gives one thread in Node, and what is done instead:
+ * 1. tfjs decides Node has no multithread support and loads the single-threaded module. We
+ *    load the threaded Emscripten module the package ships (wasm-out/) ourselves and hand it
+ *    to the exported BackendWasm class, registered as 'wasm'.
+ * 2. Its pthread workers would start from a `blob:` URL, which Node refuses: `locateFile`
+ *    points them at wasm-worker.js, and `mainScriptUrlOrBlob` at the module's file.
+ * 3. The native side caps threads at logical cores / 2: it reads the core count through the
+ *    import `emscripten_num_logical_cores`, which we answer with 2 x the wanted threads.
+ * 4. The workers would keep the process alive, and Emscripten's process handlers would turn
+ *    any unhandled rejection (a failing notebook cell) into a dead kernel: workers are
+ *    unref'd and those handlers removed.
  */
-import '@tensorflow/tfjs-backend-wasm';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import * as wasmBackend from '@tensorflow/tfjs-backend-wasm';
 import { registerTrainingKernels } from './kernels';
 
-/** Loads the wasm backend and registers the training kernels; returns the thread count. */
+const PACKAGE = '@tensorflow/tfjs-backend-wasm';
+
+interface EmscriptenModule {
+  cwrap(name: string, ret: string | null, args: string[]): (...a: number[]) => number;
+  PThread: { runningWorkers: Array<{ unref(): void }>; unusedWorkers: Array<{ unref(): void }> };
+  tfjs?: unknown;
+}
+
+/** The most threads XNNPACK's pool in this build accepts. */
+export const MAX_WASM_THREADS = 8;
+
+async function loadThreadedModule(threads: number): Promise<EmscriptenModule> {
+  const dir = path.dirname(require.resolve(`${PACKAGE}/package.json`));
+  const script = path.join(dir, 'wasm-out', 'tfjs-backend-wasm-threaded-simd.js');
+  const binary = path.join(dir, 'dist', 'tfjs-backend-wasm-threaded-simd.wasm');
+  const events = ['uncaughtException', 'unhandledRejection'] as const;
+  const listeners = (e: string) => process.listeners(e as 'uncaughtException') as unknown[];
+  const before = events.map(listeners);
+  let fail: (err: Error) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => { fail = reject; });
+  const factory = require(script) as (config: object) => Promise<EmscriptenModule>;
+  const module = await Promise.race([failed, factory({
+    mainScriptUrlOrBlob: script,
+    locateFile: (file: string, prefix: string) =>
+      file.endsWith('.worker.js') ? path.join(__dirname, 'wasm-worker.js') : file.endsWith('.wasm') ? binary : prefix + file,
+    instantiateWasm(imports: { env: Record<string, unknown> }, receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) {
+      imports.env.emscripten_num_logical_cores = () => 2 * threads;
+      WebAssembly.instantiate(fs.readFileSync(binary), imports as WebAssembly.Imports)
+        .then((r) => receive(r.instance, r.module), (err) => fail(err));
+      return {};
+    },
+    onAbort: (what: unknown) => fail(new Error(`wasm module aborted: ${String(what)}`)),
+  })]);
+  events.forEach((e, i) => {
+    for (const listener of listeners(e)) {
+      if (!before[i].includes(listener)) process.removeListener(e, listener as () => void);
+    }
+  });
+  // The same bridge tfjs builds in its own init().
+  const c = (name: string, ret: string | null, args: string[]) => module.cwrap(name, ret, args);
+  module.tfjs = {
+    init: c('init', null, []),
+    initWithThreadsCount: c('init_with_threads_count', null, ['number']),
+    getThreadsCount: c('get_threads_count', 'number', []),
+    dispose: c('dispose', null, []),
+    registerTensor: c('register_tensor', null, ['number', 'number', 'number']),
+    disposeData: c('dispose_data', null, ['number']),
+  };
+  return module;
+}
+
+/**
+ * Loads the wasm backend with `threads` threads (default: every core), registers the training
+ * kernels, and returns the thread count in use. Call before creating tensors: replacing the
+ * backend drops what it held.
+ */
 export async function prepareWasm(threads?: number): Promise<number> {
   registerTrainingKernels();
-  return threads && threads > 0 ? Math.min(threads, 1) : 1;
+  const wanted = Math.max(1, Math.min(MAX_WASM_THREADS, Math.floor(threads ?? os.cpus().length)));
+  if (wanted === 1) return 1; // tfjs's own single-threaded start-up is fine
+  const module = await loadThreadedModule(wanted);
+  wasmBackend.setThreadsCount(wanted); // read by BackendWasm's constructor
+  if (tf.findBackendFactory('wasm')) tf.removeBackend('wasm');
+  tf.registerBackend('wasm', () => new wasmBackend.BackendWasm(module as never), 2);
+  if (!(await tf.setBackend('wasm'))) throw new Error('the threaded wasm backend failed to initialise');
+  for (const worker of [...module.PThread.runningWorkers, ...module.PThread.unusedWorkers]) worker.unref();
+  return wasmBackend.getThreadsCount();
 }

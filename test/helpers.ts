@@ -6,7 +6,7 @@ let wasmReady: Promise<unknown> | undefined;
 
 /** Activates wasm with our kernels (once per process), quietly. */
 export async function useWasm(): Promise<void> {
-  if (!wasmReady) wasmReady = initBackend('wasm', { verbose: false });
+  if (!wasmReady) wasmReady = initBackend('wasm', { verbose: false, threads: 2 });
   await wasmReady;
   await tf.setBackend('wasm');
 }

@@ -179,3 +179,30 @@ test('an Embedding layer trains on wasm: its gradient matches cpu', async () => 
   // Rows of labels never used get no gradient; label 3 (used twice) gets twice its value.
   assert.equal(ref[1 * 50], 0);
 });
+
+test('one-output-channel Conv2D and FusedConv2D (bias + activation) match cpu', async () => {
+  const cases: Array<{ x: [number, number, number, number]; f: [number, number, number, number]; s: number; pad: 'same' | 'valid'; activation: 'linear' | 'relu' | 'sigmoid' | 'leakyrelu' | 'elu' }> = [
+    { x: [2, 28, 28, 16], f: [7, 7, 16, 1], s: 1, pad: 'same', activation: 'sigmoid' },
+    { x: [1, 9, 8, 3], f: [3, 2, 3, 1], s: 2, pad: 'valid', activation: 'relu' },
+    { x: [3, 5, 5, 1], f: [5, 5, 1, 1], s: 3, pad: 'same', activation: 'leakyrelu' },
+    { x: [2, 6, 7, 4], f: [1, 1, 4, 1], s: 1, pad: 'valid', activation: 'elu' },
+    { x: [2, 6, 7, 4], f: [4, 4, 4, 1], s: 2, pad: 'same', activation: 'linear' },
+  ];
+  for (const [i, c] of cases.entries()) {
+    const r = rng(300 + i);
+    const x = randomValues(c.x, r);
+    const f = randomValues(c.f, r);
+    const run = () => tf.tidy(() => {
+      const xt = tf.tensor4d(x, c.x);
+      const ft = tf.tensor4d(f, c.f);
+      const plain = tf.conv2d(xt, ft, c.s, c.pad).dataSync();
+      const fused = tf.fused.conv2d({ x: xt, filter: ft, strides: c.s, pad: c.pad, bias: tf.scalar(0.3), activation: c.activation, leakyreluAlpha: 0.2 }).dataSync();
+      return [plain, fused];
+    });
+    await useCpu();
+    const ref = run();
+    await useWasm();
+    const got = run();
+    ref.forEach((v, k) => assert.ok(relativeError(got[k], v) < TOLERANCE, `${JSON.stringify(c)} output ${k}: ${relativeError(got[k], v)}`));
+  }
+});

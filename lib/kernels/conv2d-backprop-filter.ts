@@ -12,6 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { WasmOps, WasmBackendLike, KernelArgs } from './wasm-ops';
 import { ConvGradAttrs, checkSupported, forwardConvInfo } from './conv-geometry';
+import { singleOutputFilterGrad } from './single-output-conv';
 
 interface Attrs extends ConvGradAttrs {
   filterShape: [number, number, number, number];
@@ -39,6 +40,7 @@ export function conv2DBackpropFilterWasm(args: KernelArgs): tf.TensorInfo {
     // The forward pass read only padding (possible with tfjs's numeric-pad rounding): no gradient.
     return ops.finish(ops.zeros(attrs.filterShape));
   }
+  if (co === 1) return ops.finish(singleOutputFilterGrad(ops, x, dy, info));
   let xs = x;
   if (bottom < 0 || right < 0) {
     // The forward pass never read the last rows/columns: drop them.

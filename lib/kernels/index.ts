@@ -6,17 +6,27 @@ import * as tf from '@tensorflow/tfjs';
 import { conv2DBackpropFilterWasm } from './conv2d-backprop-filter';
 import { conv2DBackpropInputWasm } from './conv2d-backprop-input';
 import { unsortedSegmentSumWasm } from './unsorted-segment-sum';
+import { singleOutputConv } from './single-output-conv';
 
 export { phaseFilter } from './conv2d-backprop-input';
 
+/** Kernels that replace a stock one entirely. */
 const KERNELS: Array<[string, tf.KernelFunc]> = [
   ['Conv2DBackpropFilter', conv2DBackpropFilterWasm as unknown as tf.KernelFunc],
   ['Conv2DBackpropInput', conv2DBackpropInputWasm as unknown as tf.KernelFunc],
   ['UnsortedSegmentSum', unsortedSegmentSumWasm as unknown as tf.KernelFunc],
 ];
 
+/** Kernels that take over some cases of a stock one and hand it the rest. */
+const WRAPPED: Array<[string, (stock: tf.KernelFunc) => tf.KernelFunc]> = [
+  ['Conv2D', singleOutputConv],
+  ['FusedConv2D', singleOutputConv],
+];
+
 /** Names of the kernels registered (or replaced) for the wasm backend. */
-export const TRAINING_KERNEL_NAMES = KERNELS.map(([name]) => name);
+export const TRAINING_KERNEL_NAMES = [...KERNELS, ...WRAPPED].map(([name]) => name);
+
+const wrappedFuncs = new Set<tf.KernelFunc>();
 
 /** Registers our kernels for 'wasm', replacing the stock ones of the same name. Idempotent. */
 export function registerTrainingKernels(): void {
@@ -25,5 +35,15 @@ export function registerTrainingKernels(): void {
     if (existing && existing.kernelFunc === kernelFunc) continue;
     if (existing) tf.unregisterKernel(kernelName, 'wasm');
     tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
+  }
+  for (const [kernelName, wrap] of WRAPPED) {
+    const stock = tf.getKernel(kernelName, 'wasm');
+    if (!stock) throw new Error(`The wasm backend has no ${kernelName} kernel to extend: is @tensorflow/tfjs-backend-wasm loaded?`);
+    if (wrappedFuncs.has(stock.kernelFunc)) continue;
+    const kernelFunc = wrap(stock.kernelFunc);
+    wrappedFuncs.add(kernelFunc);
+    tf.unregisterKernel(kernelName, 'wasm');
+    // The stock set-up (binding its wasm function) must still run when the backend starts.
+    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc, setupFunc: stock.setupFunc });
   }
 }
