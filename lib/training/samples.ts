@@ -21,6 +21,6 @@ export function generateLatentPoints(latentDim: number, n: number, seed?: number
 export function generateFakeSamples(generator: tf.LayersModel, latentDim: number, n: number): { x: tf.Tensor4D; y: tf.Tensor2D } {
   return tf.tidy(() => {
     const z = generateLatentPoints(latentDim, n);
-    return { x: generator.predict(z) as tf.Tensor4D, y: tf.zeros([n, 1]) as tf.Tensor2D };
+    return { x: generator.predict(z, { batchSize: n }) as tf.Tensor4D, y: tf.zeros([n, 1]) as tf.Tensor2D };
   });
 }
