@@ -206,3 +206,43 @@ test('one-output-channel Conv2D and FusedConv2D (bias + activation) match cpu', 
     ref.forEach((v, k) => assert.ok(relativeError(got[k], v) < TOLERANCE, `${JSON.stringify(c)} output ${k}: ${relativeError(got[k], v)}`));
   }
 });
+
+test('Sum over leading, trailing and other axes matches cpu', async () => {
+  const r = rng(21);
+  const x = randomValues([4, 5, 6, 3], r);
+  const axesList: Array<number | number[]> = [[0, 1, 2], [0], [3], [2, 3], [1], [0, 2], -1, [1, 2, 3]];
+  for (const axis of axesList) {
+    for (const keepDims of [false, true]) {
+      const run = () => tf.tidy(() => {
+        const s = tf.sum(tf.tensor4d(x, [4, 5, 6, 3]), axis, keepDims);
+        return { shape: s.shape, values: s.dataSync() };
+      });
+      await useCpu();
+      const ref = run();
+      await useWasm();
+      const got = run();
+      assert.deepEqual(got.shape, ref.shape, `axis ${JSON.stringify(axis)} keepDims ${keepDims}`);
+      assert.ok(relativeError(got.values, ref.values) < TOLERANCE, `axis ${JSON.stringify(axis)}: ${relativeError(got.values, ref.values)}`);
+    }
+  }
+});
+
+test('matMul with transposed operands (dense-layer gradients) matches cpu', async () => {
+  const r = rng(22);
+  const a = randomValues([200], r);
+  const b = randomValues([200], r);
+  const cases: Array<[number[], number[], boolean, boolean]> = [
+    [[2, 7, 5], [2, 5, 3], false, false],
+    [[2, 5, 7], [2, 5, 3], true, false],
+    [[2, 7, 5], [2, 3, 5], false, true],
+    [[2, 5, 7], [2, 3, 5], true, true],
+    [[35, 2], [35, 3], true, false],
+  ];
+  for (const [sa, sb, ta, tb] of cases) {
+    const run = () => tf.tidy(() => tf.matMul(tf.tensor(a.subarray(0, sa.reduce((p, q) => p * q)), sa), tf.tensor(b.subarray(0, sb.reduce((p, q) => p * q)), sb), ta, tb).dataSync());
+    await useCpu();
+    const ref = run();
+    await useWasm();
+    assert.ok(relativeError(run(), ref) < TOLERANCE, `${sa} x ${sb} ${ta} ${tb}`);
+  }
+});

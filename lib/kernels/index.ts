@@ -7,6 +7,7 @@ import { conv2DBackpropFilterWasm } from './conv2d-backprop-filter';
 import { conv2DBackpropInputWasm } from './conv2d-backprop-input';
 import { unsortedSegmentSumWasm } from './unsorted-segment-sum';
 import { singleOutputConv } from './single-output-conv';
+import { sumAsMatMul, matMulWithoutTransposes } from './reductions';
 
 export { phaseFilter } from './conv2d-backprop-input';
 
@@ -21,6 +22,8 @@ const KERNELS: Array<[string, tf.KernelFunc]> = [
 const WRAPPED: Array<[string, (stock: tf.KernelFunc) => tf.KernelFunc]> = [
   ['Conv2D', singleOutputConv],
   ['FusedConv2D', singleOutputConv],
+  ['Sum', sumAsMatMul],
+  ['BatchMatMul', matMulWithoutTransposes],
 ];
 
 /** Names of the kernels registered (or replaced) for the wasm backend. */

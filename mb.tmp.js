@@ -1,0 +1,24 @@
+const tf = require('@tensorflow/tfjs');
+const lab = require('./build/lib/index');
+(async () => {
+  await lab.initBackend('wasm', {threads: 2, verbose: false});
+  const time = (name, f) => { f().dispose(); const t = performance.now(); for (let i = 0; i < 3; i++) { const r = f(); r.dataSync(); r.dispose(); } console.log(name.padEnd(40), ((performance.now() - t) / 3).toFixed(0)); };
+  const dy = tf.randomNormal([256,14,14,128]), w = tf.randomNormal([4,4,128,128]), x = tf.randomNormal([256,28,28,128]);
+  const wp = tf.randomNormal([2,2,128,512]);
+  time('convT (ours)', () => tf.conv2dTranspose(dy, w, [256,28,28,128], 2, 'same'));
+  time('phase conv only', () => tf.conv2d(tf.pad(dy, [[0,0],[1,0],[1,0],[0,0]]), wp, 1, 'valid'));
+  time('phase conv pad in conv', () => tf.conv2d(dy, wp, 1, [[0,0],[1,0],[1,0],[0,0]]));
+  const big = tf.randomNormal([256*15, 15, 2, 256]);
+  time('transpose [N*M, Mx, 2, 256]', () => tf.transpose(big, [0,2,1,3]));
+  const big2 = tf.randomNormal([256, 30, 30, 128]);
+  time('slice 30->28', () => tf.slice(big2, [0,1,1,0], [256,28,28,128]));
+  time('transpose x [3,1,2,0]', () => tf.transpose(x, [3,1,2,0]));
+  time('transpose dy [1,2,0,3]', () => tf.transpose(dy, [1,2,0,3]));
+  const xT = tf.randomNormal([128,30,30,256]), dyT = tf.randomNormal([14,14,256,128]);
+  time('dilated conv (filter grad)', () => tf.conv2d(xT, dyT, 1, 'valid', 'NHWC', 2));
+  time('forward conv s2', () => tf.conv2d(x, w, 2, 'same'));
+  time('leakyrelu', () => tf.leakyRelu(x, 0.2));
+  time('sum bias grad', () => tf.sum(x, [0,1,2]));
+  time('sum reshaped 2d', () => tf.sum(x.reshape([-1,128]), 0));
+  time('matmul ones·x', () => tf.matMul(tf.ones([1, 256*28*28]), x.reshape([-1,128])));
+})();
