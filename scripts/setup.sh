@@ -25,8 +25,6 @@ fi
 
 echo "==> Building the library (TypeScript -> build/)"
 npx tsc -p tsconfig.json
-# Notebooks import the library by its package name; tslab resolves it through node_modules.
-ln -sfn .. node_modules/gan-lab
 
 echo "==> Registering the tslab kernel in $ROOT/.jupyter"
 node_modules/.bin/tslab install --python=/usr/bin/python3 --binary="$ROOT/node_modules/.bin/tslab" --prefix="$ROOT/.jupyter" >/dev/null

