@@ -13,7 +13,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, loadNativeBinding, BackendName, parseBackendName } from '../backend';
-import { SYSTEMS, getSystem } from '../models/registry';
+import { SYSTEMS, getSystem, buildSystem } from '../models/registry';
 import { trainStep } from '../training/step';
 import { generateLatentPoints } from '../training/samples';
 
@@ -79,12 +79,13 @@ async function timeAsync(fn: () => Promise<unknown>, iters: number): Promise<num
 async function measure(model: string, backend: BackendName, threads: number, iters: number): Promise<BenchRow> {
   const info = await initBackend(backend, { threads, verbose: false });
   const system = getSystem(model);
-  const models = system.build();
-  const half = system.batchSize / 2;
+  const models = buildSystem(system);
+  const half = system.split === 'half' ? system.batchSize / 2 : system.batchSize;
   const real = tf.randomUniform([half, ...system.imageShape], system.range === '0-1' ? 0 : -1, 1) as tf.Tensor4D;
-  await trainStep(models, real); // warm-up: kernels set up, weights packed
+  const stepOptions = { generatorBatch: system.batchSize };
+  await trainStep(models, real, stepOptions); // warm-up: kernels set up, weights packed
   const tensorsBefore = tf.memory().numTensors;
-  const msPerIter = await timeAsync(() => trainStep(models, real), iters);
+  const msPerIter = await timeAsync(() => trainStep(models, real, stepOptions), iters);
   const tensorLeak = tf.memory().numTensors - tensorsBefore;
   const forward = async () => {
     const out = tf.tidy(() => models.generator.predict(generateLatentPoints(system.latentDim, half), { batchSize: half }) as tf.Tensor);

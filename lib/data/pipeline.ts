@@ -14,7 +14,7 @@ export interface BatchOptions {
   seed?: number | string;
   /** Drop the last, smaller batch (default true). */
   dropRemainder?: boolean;
-  /** Batches prepared ahead (default 1). */
+  /** Batches prepared ahead (default 1; 0 = none, so stopping mid-epoch leaves nothing allocated). */
   prefetch?: number;
   /** Applied to each image batch inside a tidy (e.g. scaling to [-1, 1]). */
   map?: (images: tf.Tensor4D) => tf.Tensor4D;
@@ -42,7 +42,8 @@ export function batchDataset(images: tf.Tensor4D, options: BatchOptions): tf.dat
     if (options.labels) out.labels = tf.gather(options.labels, idx.toInt()) as tf.Tensor1D;
     return out as unknown as tf.TensorContainer;
   }) as unknown as tf.data.Dataset<Batch>;
-  return mapped.prefetch(options.prefetch ?? 1);
+  const ahead = options.prefetch ?? 1;
+  return ahead > 0 ? mapped.prefetch(ahead) : mapped;
 }
 
 /** Number of batches per epoch. */

@@ -3,13 +3,9 @@
  * Keras Sequential models. Images are 28x28x1 in [0, 1] (sigmoid output).
  */
 import * as tf from '@tensorflow/tfjs';
+import { dcganAdam, defineGan } from './composite';
 
 export const MNIST_SHAPE: [number, number, number] = [28, 28, 1];
-
-/** Adam(learning rate 0.0002, beta1 0.5), the DCGAN paper's setting used by every tutorial. */
-export function dcganAdam(learningRate = 0.0002): tf.Optimizer {
-  return tf.train.adam(learningRate, 0.5);
-}
 
 /**
  * The discriminator: two strided 3x3 convolutions with LeakyReLU(0.2) and Dropout(0.4), then a
@@ -47,20 +43,5 @@ export function defineGenerator(latentDim = 100): tf.LayersModel {
   return model;
 }
 
-/**
- * The composite model that trains the generator: generator then discriminator, with the
- * discriminator frozen. Keras reads `trainable` when a model is compiled; TensorFlow.js
- * also collects the trainable weights at compile time, but refuses to train a model whose
- * variables are all marked untrainable. So the discriminator is frozen only while the
- * composite is compiled: the composite's update list holds the generator's weights alone,
- * and the discriminator (trainable again) still learns from its own `trainOnBatch`.
- */
-export function defineGan(generator: tf.LayersModel, discriminator: tf.LayersModel): tf.LayersModel {
-  const model = tf.sequential({ name: 'gan' });
-  model.add(generator);
-  model.add(discriminator);
-  discriminator.trainable = false;
-  model.compile({ optimizer: dcganAdam(), loss: 'binaryCrossentropy' });
-  discriminator.trainable = true;
-  return model;
-}
+// The tutorial's third function, shared with the other systems.
+export { defineGan, dcganAdam };

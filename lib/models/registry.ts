@@ -4,7 +4,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { GanModels } from '../training/step';
+import { PixelRange } from '../visual/grid';
+import { loadFashionMnist, loadMnist, ImageDataset } from '../data/mnist';
+import { scaleToSymmetric, scaleToUnit } from '../data/scale';
+import { dcganAdam, defineGan } from './composite';
 import * as dcganMnist from './dcgan-mnist';
+import * as dcganFashion from './dcgan-fashion';
 
 export interface GanSystem {
   /** Canonical name, e.g. `dcgan-mnist`. */
@@ -13,28 +18,63 @@ export interface GanSystem {
   description: string;
   /** The tutorial's batch size. */
   batchSize: number;
+  /** The tutorial's number of epochs. */
+  epochs: number;
   latentDim: number;
   /** [height, width, channels] of one image. */
   imageShape: [number, number, number];
-  /** Pixel range the generator produces. */
-  range: '0-1' | '-1-1';
-  build(): GanModels;
+  /** Pixel range the generator produces (and the training images are scaled to). */
+  range: Exclude<PixelRange, '0-255'>;
+  /**
+   * How a step splits the batch: 'half' = D sees batch/2 real + batch/2 fake and G a full
+   * batch (tutorial 000); 'full' = D sees a batch of each and G a batch (tutorial 001).
+   */
+  split: 'half' | 'full';
+  /** Draw dark on light (MNIST-like data). */
+  reverse: boolean;
+  /** A fresh generator and a compiled discriminator. */
+  buildNetworks(): { generator: tf.LayersModel; discriminator: tf.LayersModel };
+  /** The optimizer of each network. */
+  optimizer(): tf.Optimizer;
+  /** The real training images, scaled to `range`. */
+  loadImages(limit?: number): Promise<tf.Tensor4D>;
+}
+
+async function trainImages(load: (o: { limit?: number }) => Promise<ImageDataset>, limit: number | undefined, range: '0-1' | '-1-1'): Promise<tf.Tensor4D> {
+  const ds = await load({ limit });
+  const scaled = (range === '0-1' ? scaleToUnit(ds.train.images) : scaleToSymmetric(ds.train.images)) as tf.Tensor4D;
+  tf.dispose([ds.train.images, ds.train.labels, ds.test.images, ds.test.labels]);
+  return scaled;
 }
 
 export const SYSTEMS: Record<string, GanSystem> = {
   'dcgan-mnist': {
     name: 'dcgan-mnist',
-    description: 'S0: the MNIST DCGAN of tutorial 000 (Keras Sequential, sigmoid output, [0, 1])',
+    description: 'S0: the MNIST DCGAN of tutorial 000 (sigmoid output, [0, 1])',
     batchSize: 256,
+    epochs: 100,
     latentDim: 100,
     imageShape: [28, 28, 1],
     range: '0-1',
-    build() {
-      const discriminator = dcganMnist.defineDiscriminator();
-      const generator = dcganMnist.defineGenerator(100);
-      const gan = dcganMnist.defineGan(generator, discriminator);
-      return { generator, discriminator, gan, latentDim: 100 };
-    },
+    split: 'half',
+    reverse: true,
+    buildNetworks: () => ({ discriminator: dcganMnist.defineDiscriminator(), generator: dcganMnist.defineGenerator(100) }),
+    optimizer: () => dcganAdam(),
+    loadImages: (limit) => trainImages(loadMnist, limit, '0-1'),
+  },
+  'dcgan-fashion': {
+    name: 'dcgan-fashion',
+    description: 'S1: the Fashion-MNIST DCGAN of tutorial 001 (tanh output, [-1, 1])',
+    batchSize: 32,
+    epochs: 10,
+    latentDim: 100,
+    imageShape: [28, 28, 1],
+    range: '-1-1',
+    split: 'full',
+    reverse: true,
+    buildNetworks: () => ({ discriminator: dcganFashion.defineDiscriminator(), generator: dcganFashion.defineGenerator(100) }),
+    optimizer: () => tf.train.adam(0.001),
+    loadImages: (limit) => trainImages(loadFashionMnist, limit, '-1-1'),
   },
 };
 
@@ -45,9 +85,18 @@ export function getSystem(name: string): GanSystem {
   return system;
 }
 
-/** Frees every weight of a system's models. */
-export function disposeModels(models: GanModels): void {
-  models.gan.dispose();
-  // The composite shares its layers with G and D, which dispose with it; optimizers hold slots.
-  tf.dispose([]);
+/**
+ * Wires networks into trainable GAN models: compiles the discriminator with the system's
+ * optimizer and builds the composite with another.
+ */
+export function assembleGan(system: GanSystem, generator: tf.LayersModel, discriminator: tf.LayersModel): GanModels {
+  discriminator.compile({ optimizer: system.optimizer(), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+  const gan = defineGan(generator, discriminator, system.optimizer());
+  return { generator, discriminator, gan, latentDim: system.latentDim };
+}
+
+/** A freshly initialised system, ready to train. */
+export function buildSystem(system: GanSystem): GanModels {
+  const { generator, discriminator } = system.buildNetworks();
+  return assembleGan(system, generator, discriminator);
 }

@@ -29,11 +29,14 @@ function firstLoss(v: number | number[]): number {
 }
 
 /**
- * One step. `real` holds the real images of this step (batchSize / 2 of them, as in the
- * tutorial); it is not disposed. `realLabel` below 1 applies one-sided label smoothing.
+ * One step. `real` holds the real images of this step (batchSize / 2 of them in tutorial
+ * 000, batchSize in 001); it is not disposed. The generator then learns from
+ * `generatorBatch` latent points (default: twice the real count). `realLabel` below 1
+ * applies one-sided label smoothing.
  */
-export async function trainStep(models: GanModels, real: tf.Tensor4D, options: { realLabel?: number } = {}): Promise<StepLosses> {
+export async function trainStep(models: GanModels, real: tf.Tensor4D, options: { realLabel?: number; generatorBatch?: number } = {}): Promise<StepLosses> {
   const half = real.shape[0];
+  const gBatch = options.generatorBatch ?? 2 * half;
   const { x, y } = tf.tidy(() => {
     const fake = generateFakeSamples(models.generator, models.latentDim, half);
     const xs = tf.concat([real, fake.x]);
@@ -42,8 +45,8 @@ export async function trainStep(models: GanModels, real: tf.Tensor4D, options: {
   });
   const dLoss = firstLoss(await models.discriminator.trainOnBatch(x, y));
   tf.dispose([x, y]);
-  const z = generateLatentPoints(models.latentDim, 2 * half);
-  const ones = tf.ones([2 * half, 1]);
+  const z = generateLatentPoints(models.latentDim, gBatch);
+  const ones = tf.ones([gBatch, 1]);
   const gLoss = firstLoss(await models.gan.trainOnBatch(z, ones));
   tf.dispose([z, ones]);
   return { dLoss, gLoss };

@@ -1,0 +1,58 @@
+/** A small, strict command-line parser: every flag declared, every value validated. */
+
+export interface FlagSpec {
+  name: string;
+  /** 'boolean' flags take no value. */
+  type: 'string' | 'int' | 'number' | 'boolean';
+  help: string;
+  default?: string | number | boolean;
+  /** Accepted values (strings). */
+  choices?: string[];
+  min?: number;
+  max?: number;
+}
+
+export type ParsedArgs = Record<string, string | number | boolean | undefined>;
+
+export function usage(command: string, specs: FlagSpec[]): string {
+  const lines = specs.map((s) => {
+    const arg = s.type === 'boolean' ? '' : s.choices ? ` <${s.choices.join('|')}>` : ` <${s.type === 'string' ? 'value' : s.type}>`;
+    const def = s.default !== undefined && s.type !== 'boolean' ? ` (default ${s.default})` : '';
+    return `  --${s.name}${arg}\n      ${s.help}${def}`;
+  });
+  return `Usage: ${command} [options]\n\nOptions:\n${lines.join('\n')}\n  --help\n      Show this help.`;
+}
+
+/** Parses argv; throws an Error whose message names the flag, the bad value and what is accepted. */
+export function parseArgs(argv: string[], specs: FlagSpec[]): ParsedArgs {
+  const out: ParsedArgs = {};
+  for (const s of specs) out[s.name] = s.default;
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i];
+    if (token === '--help' || token === '-h') {
+      out.help = true;
+      continue;
+    }
+    if (!token.startsWith('--')) throw new Error(`Unexpected argument "${token}": options start with --. Run with --help for the list.`);
+    const [name, inline] = token.slice(2).split(/=(.*)/s, 2);
+    const spec = specs.find((s) => s.name === name);
+    if (!spec) throw new Error(`Unknown option --${name}. Run with --help for the list.`);
+    if (spec.type === 'boolean') {
+      out[name] = inline === undefined ? true : inline !== 'false';
+      continue;
+    }
+    const raw = inline ?? argv[++i];
+    if (raw === undefined || (inline === undefined && raw.startsWith('--'))) throw new Error(`--${name} needs a value (${spec.help}).`);
+    if (spec.choices && !spec.choices.includes(raw)) throw new Error(`--${name} must be one of ${spec.choices.join(', ')}; got "${raw}".`);
+    if (spec.type === 'string') {
+      out[name] = raw;
+      continue;
+    }
+    const value = Number(raw);
+    if (!Number.isFinite(value) || (spec.type === 'int' && !Number.isInteger(value))) throw new Error(`--${name} must be ${spec.type === 'int' ? 'an integer' : 'a number'}; got "${raw}".`);
+    if (spec.min !== undefined && value < spec.min) throw new Error(`--${name} must be at least ${spec.min}; got ${raw}.`);
+    if (spec.max !== undefined && value > spec.max) throw new Error(`--${name} must be at most ${spec.max}; got ${raw}.`);
+    out[name] = value;
+  }
+  return out;
+}

@@ -1,0 +1,25 @@
+/** The composite model of the Keras tutorials, shared by every unconditional system. */
+import * as tf from '@tensorflow/tfjs';
+
+/** Adam(learning rate 0.0002, beta1 0.5), the DCGAN paper's setting used by most tutorials. */
+export function dcganAdam(learningRate = 0.0002): tf.Optimizer {
+  return tf.train.adam(learningRate, 0.5);
+}
+
+/**
+ * The composite model that trains the generator: generator then discriminator, with the
+ * discriminator frozen. Keras reads `trainable` when a model is compiled; TensorFlow.js
+ * also collects the trainable weights at compile time, but refuses to train a model whose
+ * variables are all marked untrainable. So the discriminator is frozen only while the
+ * composite is compiled: the composite's update list holds the generator's weights alone,
+ * and the discriminator (trainable again) still learns from its own `trainOnBatch`.
+ */
+export function defineGan(generator: tf.LayersModel, discriminator: tf.LayersModel, optimizer: tf.Optimizer = dcganAdam()): tf.LayersModel {
+  const model = tf.sequential({ name: 'gan' });
+  model.add(generator);
+  model.add(discriminator);
+  discriminator.trainable = false;
+  model.compile({ optimizer, loss: 'binaryCrossentropy' });
+  discriminator.trainable = true;
+  return model;
+}

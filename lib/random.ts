@@ -1,0 +1,28 @@
+/**
+ * Repeatable runs. TensorFlow.js seeds every unseeded random op (initialisers, dropout,
+ * randomNormal) from Math.random, so replacing Math.random with a seeded generator makes a
+ * run repeatable on the same backend; its state is saved in checkpoints so a resumed run
+ * continues the same sequence.
+ */
+import seedrandom from 'seedrandom';
+
+type StatefulRng = (() => number) & { state(): object };
+
+let rng: StatefulRng | undefined;
+
+/** Seeds Math.random (and so every unseeded TensorFlow.js random op). */
+export function setGlobalSeed(seed: number | string): void {
+  rng = seedrandom(String(seed), { state: true }) as unknown as StatefulRng;
+  Math.random = rng;
+}
+
+/** The generator's state, for checkpoints (undefined if no seed was set). */
+export function getRandomState(): object | undefined {
+  return rng?.state();
+}
+
+/** Restores a state saved by `getRandomState`. */
+export function setRandomState(state: object): void {
+  rng = seedrandom('', { state: state as never }) as unknown as StatefulRng;
+  Math.random = rng;
+}

@@ -1,0 +1,181 @@
+/**
+ * The callbacks a training run is assembled from: a sample grid per epoch from fixed latent
+ * points, a CSV log, checkpoints, terminal progress and a live notebook display.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import { GanCallback, EpochLogs, TrainContext } from './loop';
+import { StepLosses } from './step';
+import { generateLatentPoints } from './samples';
+import { saveCheckpoint } from './checkpoint';
+import { gridPng, PixelRange } from '../visual/grid';
+import { writeFileAtomic } from '../io';
+import { newLiveDisplay, tslabModule } from '../notebook';
+import { getRandomState } from '../random';
+
+/** File name of the grid after `epoch` (tutorial 001's naming). */
+export function epochImageName(epoch: number): string {
+  return `image_at_epoch_${String(epoch).padStart(4, '0')}.png`;
+}
+
+/** Every epoch image in `dir`, in epoch order. */
+export function epochImageFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir).filter((f) => /^image_at_epoch_\d{4}\.png$/.test(f)).sort().map((f) => path.join(dir, f));
+}
+
+export interface EpochImagesOptions {
+  outDir: string;
+  latentDim: number;
+  range: Exclude<PixelRange, '0-255'>;
+  reverse?: boolean;
+  /** Samples in the grid (default 25, a 5x5 grid). */
+  count?: number;
+  /** Seed of the fixed latent points (default 42). */
+  seed?: number;
+  /** Called with each grid's PNG bytes (e.g. to show it). */
+  onImage?: (png: Buffer, epoch: number) => void;
+}
+
+/** Saves a grid of the generator's output for the same latent points after every epoch. */
+export function epochImages(options: EpochImagesOptions): GanCallback {
+  const count = options.count ?? 25;
+  let z: tf.Tensor2D | undefined;
+  return {
+    onTrainBegin() {
+      z = generateLatentPoints(options.latentDim, count, options.seed ?? 42);
+    },
+    onEpochEnd(epoch, _logs, ctx) {
+      const images = tf.tidy(() => ctx.models.generator.predict(z!, { batchSize: count }) as tf.Tensor4D);
+      const png = gridPng(images, { cols: Math.ceil(Math.sqrt(count)), range: options.range, reverse: options.reverse, scale: 2, gap: 2 });
+      images.dispose();
+      writeFileAtomic(path.join(options.outDir, epochImageName(epoch)), png);
+      options.onImage?.(png, epoch);
+    },
+    onTrainEnd() {
+      z?.dispose();
+    },
+  };
+}
+
+const CSV_COLUMNS: Array<[string, string]> = [['epoch', 'epoch'], ['realP', 'Real_P'], ['fakeP', 'Fake_P'], ['gLoss', 'Gen_loss'], ['dLoss', 'Dis_loss'], ['seconds', 'seconds']];
+
+/** The history as CSV text: tutorial 003's columns, then time and any extra values. */
+export function historyCsv(history: EpochLogs[]): string {
+  const extra = [...new Set(history.flatMap((h) => Object.keys(h)))].filter((k) => k !== 'steps' && !CSV_COLUMNS.some(([key]) => key === k));
+  const header = [...CSV_COLUMNS.map(([, name]) => name), ...extra];
+  const rows = history.map((h) => [...CSV_COLUMNS.map(([key]) => h[key]), ...extra.map((k) => h[k])].map((v) => (v === undefined ? '' : Number.isInteger(v) ? String(v) : v.toFixed(6))).join(','));
+  return `${[header.join(','), ...rows].join('\n')}\n`;
+}
+
+/** Rewrites `<outDir>/log.csv` (atomically) after every epoch. */
+export function csvLogger(file: string): GanCallback {
+  return {
+    onEpochEnd(_epoch, _logs, ctx) {
+      writeFileAtomic(file, historyCsv(ctx.history));
+    },
+  };
+}
+
+export interface CheckpointOptions {
+  runDir: string;
+  model: string;
+  /** Save every N epochs (the last epoch and a stop are always saved). Default 1. */
+  every?: number;
+}
+
+/** Saves models, optimizers and history every N epochs, at the end, and when stopped early. */
+export function checkpoints(options: CheckpointOptions): GanCallback {
+  const every = options.every ?? 1;
+  let savedEpoch = -1;
+  const save = async (ctx: TrainContext, partial: boolean) => {
+    const epoch = ctx.history.length ? ctx.history[ctx.history.length - 1].epoch : 0;
+    await saveCheckpoint(options.runDir, ctx.models, { model: options.model, epoch, history: ctx.history, randomState: getRandomState(), partial });
+    savedEpoch = epoch;
+  };
+  return {
+    async onEpochEnd(epoch, _logs, ctx) {
+      if (epoch % every === 0 || epoch === ctx.epochs) await save(ctx, false);
+    },
+    async onTrainEnd(ctx) {
+      const last = ctx.history.length ? ctx.history[ctx.history.length - 1].epoch : 0;
+      if (ctx.interrupted || last !== savedEpoch) await save(ctx, ctx.interrupted);
+    },
+  };
+}
+
+function formatSeconds(s: number): string {
+  if (!Number.isFinite(s)) return '?';
+  const m = Math.floor(s / 60);
+  return m > 0 ? `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${s.toFixed(1)}s`;
+}
+
+/** A progress bar in the terminal (losses and ETA), or one line per epoch when not a terminal. */
+export function terminalProgress(stream: NodeJS.WriteStream = process.stdout): GanCallback {
+  let started = 0;
+  let last: StepLosses | undefined;
+  const draw = (epoch: number, step: number, ctx: TrainContext) => {
+    const frac = step / ctx.stepsPerEpoch;
+    const width = 24;
+    const filled = Math.round(frac * width);
+    const elapsed = (Date.now() - started) / 1000;
+    const eta = step > 0 ? (elapsed / step) * (ctx.stepsPerEpoch - step) : NaN;
+    const losses = last ? ` d ${last.dLoss.toFixed(3)} g ${last.gLoss.toFixed(3)}` : '';
+    stream.write(`\rEpoch ${epoch}/${ctx.epochs} [${'='.repeat(filled)}${' '.repeat(width - filled)}] ${step}/${ctx.stepsPerEpoch}${losses} ETA ${formatSeconds(eta)}   `);
+  };
+  let epochNow = 0;
+  return {
+    onEpochBegin(epoch, ctx) {
+      started = Date.now();
+      epochNow = epoch;
+      last = undefined;
+      if (stream.isTTY) draw(epoch, 0, ctx);
+    },
+    onStepEnd(step, losses, ctx) {
+      last = losses;
+      if (stream.isTTY) draw(epochNow, step, ctx);
+    },
+    onEpochEnd(epoch, logs, ctx) {
+      const line = `Epoch ${epoch}/${ctx.epochs}: d_loss ${logs.dLoss.toFixed(4)} g_loss ${logs.gLoss.toFixed(4)} D(real) ${logs.realP.toFixed(3)} D(fake) ${logs.fakeP.toFixed(3)} (${logs.seconds.toFixed(1)} s, ${(1000 * logs.seconds / logs.steps).toFixed(0)} ms/step)`;
+      stream.write(stream.isTTY ? `\r${line}${' '.repeat(20)}\n` : `${line}\n`);
+    },
+  };
+}
+
+/** A display in the notebook that updates in place: progress, losses, ETA and the latest grid. */
+export function notebookProgress(): GanCallback & { showImage(png: Buffer, epoch: number): void } {
+  const display = newLiveDisplay();
+  let started = 0;
+  let epochNow = 0;
+  let image = '';
+  let lastLine = '';
+  const render = (html: string) => display?.html(`<div style="font-family:monospace">${html}${image}</div>`);
+  return {
+    showImage(png, epoch) {
+      image = `<div>after epoch ${epoch}:<br/><img src="data:image/png;base64,${png.toString('base64')}"/></div>`;
+      render(lastLine);
+    },
+    onEpochBegin(epoch) {
+      started = Date.now();
+      epochNow = epoch;
+    },
+    onStepEnd(step, losses, ctx) {
+      // Redraw at most ~20 times per epoch: each update is a message to the browser.
+      if (step % Math.max(1, Math.floor(ctx.stepsPerEpoch / 20)) !== 0 && step !== ctx.stepsPerEpoch) return;
+      const elapsed = (Date.now() - started) / 1000;
+      const eta = (elapsed / step) * (ctx.stepsPerEpoch - step);
+      lastLine = `Epoch ${epochNow}/${ctx.epochs} <progress value="${step}" max="${ctx.stepsPerEpoch}"></progress> ${step}/${ctx.stepsPerEpoch} · d_loss ${losses.dLoss.toFixed(3)} · g_loss ${losses.gLoss.toFixed(3)} · ETA ${formatSeconds(eta)}`;
+      render(lastLine);
+    },
+    onEpochEnd(epoch, logs, ctx) {
+      lastLine = `Epoch ${epoch}/${ctx.epochs} done in ${logs.seconds.toFixed(1)} s · d_loss ${logs.dLoss.toFixed(3)} · g_loss ${logs.gLoss.toFixed(3)} · D(real) ${logs.realP.toFixed(2)} · D(fake) ${logs.fakeP.toFixed(2)}`;
+      render(lastLine);
+    },
+  };
+}
+
+/** Terminal progress outside a notebook, the live display inside one. */
+export function defaultProgress(): GanCallback & { showImage?(png: Buffer, epoch: number): void } {
+  return tslabModule() ? notebookProgress() : terminalProgress();
+}

@@ -1,0 +1,86 @@
+/**
+ * Checkpoints: both networks (TensorFlow.js format), both optimizers' state, the history and
+ * the random generator's state, in `<run>/checkpoint/`, written atomically so an interrupted
+ * save leaves the previous checkpoint intact. Resuming rebuilds the GAN from them.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import { loadModel, saveModel, writeFolderAtomic } from '../models/files';
+import { GanSystem, assembleGan } from '../models/registry';
+import { GanModels } from './step';
+import { EpochLogs } from './loop';
+
+export interface CheckpointState {
+  model: string;
+  /** Epochs completed. */
+  epoch: number;
+  history: EpochLogs[];
+  randomState?: object;
+  /** True when saved on a stop in the middle of epoch `epoch + 1` (its partial training is kept). */
+  partial?: boolean;
+  savedAt: string;
+}
+
+export function checkpointDir(runDir: string): string {
+  return path.join(runDir, 'checkpoint');
+}
+
+async function writeOptimizer(opt: tf.Optimizer, file: string): Promise<void> {
+  const named = await opt.getWeights();
+  // Adam's first and second moments carry the same names: number them so none is lost by name.
+  const { data, specs } = await tf.io.encodeWeights(named.map((w, i) => ({ name: `${i}|${w.name}`, tensor: w.tensor })));
+  fs.writeFileSync(`${file}.bin`, Buffer.from(data as ArrayBuffer));
+  fs.writeFileSync(`${file}.json`, JSON.stringify(specs));
+  // The moments are the optimizer's live variables; only the iteration count is a fresh tensor.
+  tf.dispose(named.map((n) => n.tensor).filter((t) => !(t instanceof tf.Variable)));
+}
+
+async function readOptimizer(opt: tf.Optimizer, file: string): Promise<void> {
+  const specs = JSON.parse(fs.readFileSync(`${file}.json`, 'utf8'));
+  const bin = fs.readFileSync(`${file}.bin`);
+  const decoded = tf.io.decodeWeights(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength), specs);
+  const ordered = Object.entries(decoded)
+    .map(([key, tensor]) => ({ index: Number(key.slice(0, key.indexOf('|'))), name: key.slice(key.indexOf('|') + 1), tensor }))
+    .sort((a, b) => a.index - b.index);
+  await opt.setWeights(ordered.map(({ name, tensor }) => ({ name, tensor })));
+}
+
+/** Saves everything needed to resume. */
+export async function saveCheckpoint(runDir: string, models: GanModels, state: Omit<CheckpointState, 'savedAt'>): Promise<void> {
+  await writeFolderAtomic(checkpointDir(runDir), async (tmp) => {
+    await saveModel(models.generator, path.join(tmp, 'generator'));
+    await saveModel(models.discriminator, path.join(tmp, 'discriminator'));
+    await writeOptimizer(models.discriminator.optimizer, path.join(tmp, 'optimizer-discriminator'));
+    await writeOptimizer(models.gan.optimizer, path.join(tmp, 'optimizer-gan'));
+    fs.writeFileSync(path.join(tmp, 'state.json'), JSON.stringify({ ...state, savedAt: new Date().toISOString() }, null, 1));
+  });
+}
+
+/** True when `runDir` holds a checkpoint. */
+export function hasCheckpoint(runDir: string): boolean {
+  return fs.existsSync(path.join(checkpointDir(runDir), 'state.json'));
+}
+
+/** Loads a checkpoint into freshly compiled models of `system`. */
+export async function loadCheckpoint(runDir: string, system: GanSystem): Promise<{ models: GanModels; state: CheckpointState }> {
+  const dir = checkpointDir(runDir);
+  const fail = (why: string) => new Error(`Cannot resume from ${dir}: ${why}. Move the run folder aside to start afresh, or pass another --out.`);
+  let state: CheckpointState;
+  try {
+    state = JSON.parse(fs.readFileSync(path.join(dir, 'state.json'), 'utf8'));
+  } catch (err) {
+    throw fail(`state.json is unreadable (${(err as Error).message})`);
+  }
+  if (state.model !== system.name) throw fail(`it belongs to model "${state.model}", not "${system.name}"`);
+  try {
+    const generator = await loadModel(path.join(dir, 'generator'));
+    const discriminator = await loadModel(path.join(dir, 'discriminator'));
+    const models = assembleGan(system, generator, discriminator);
+    await readOptimizer(models.discriminator.optimizer, path.join(dir, 'optimizer-discriminator'));
+    await readOptimizer(models.gan.optimizer, path.join(dir, 'optimizer-gan'));
+    return { models, state };
+  } catch (err) {
+    throw fail((err as Error).message);
+  }
+}

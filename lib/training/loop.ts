@@ -1,0 +1,118 @@
+/**
+ * The training loop of the tutorials, written once. What differs between runs (sample grids,
+ * checkpoints, logs, progress, metrics) comes in as callbacks, as in Keras's `fit`.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { batchDataset } from '../data/pipeline';
+import { GanModels, StepLosses, trainStep } from './step';
+import { generateFakeSamples } from './samples';
+
+/** What the loop records for each epoch (tutorial 003's CSV columns, and time). */
+export interface EpochLogs {
+  epoch: number;
+  /** Mean discriminator output on real images (a probability). */
+  realP: number;
+  /** Mean discriminator output on generated images. */
+  fakeP: number;
+  gLoss: number;
+  dLoss: number;
+  seconds: number;
+  steps: number;
+  /** Extra values that callbacks add (e.g. metrics, learning rate). */
+  [key: string]: number;
+}
+
+export interface TrainContext {
+  models: GanModels;
+  epochs: number;
+  stepsPerEpoch: number;
+  history: EpochLogs[];
+  /** Set by a callback (or a signal handler) to stop after the current step. */
+  stopRequested: boolean;
+  /** True when the last epoch was cut short by a stop request. */
+  interrupted: boolean;
+}
+
+export interface GanCallback {
+  onTrainBegin?(ctx: TrainContext): void | Promise<void>;
+  onEpochBegin?(epoch: number, ctx: TrainContext): void | Promise<void>;
+  onStepEnd?(step: number, losses: StepLosses, ctx: TrainContext): void | Promise<void>;
+  /** Called after each complete epoch, with its logs already in ctx.history. */
+  onEpochEnd?(epoch: number, logs: EpochLogs, ctx: TrainContext): void | Promise<void>;
+  onTrainEnd?(ctx: TrainContext): void | Promise<void>;
+}
+
+export interface TrainOptions {
+  /** Train until this epoch (1-based count, like Keras's epochs). */
+  epochs: number;
+  /** Real images per step (tutorial 000: batch/2; 001: batch). */
+  realPerStep: number;
+  /** Latent points per generator update (the tutorial's batch size). */
+  generatorBatch: number;
+  /** Epochs already done (resume). */
+  initialEpoch?: number;
+  /** Cap on steps per epoch (quick runs); default: one pass over the data. */
+  maxStepsPerEpoch?: number;
+  /** Shuffle buffer (default: whole dataset). */
+  shuffleBuffer?: number;
+  /** Seed of the data order; epoch e uses seed + e, so a resumed run sees the same order. */
+  seed?: number;
+  /** Target for real images in the discriminator update (one-sided label smoothing: e.g. 0.9). */
+  realLabel?: number;
+  /** History of earlier epochs (resume). */
+  history?: EpochLogs[];
+  callbacks?: GanCallback[];
+}
+
+/** Mean D output on n real and n generated images (without training). */
+export function discriminatorOutputs(models: GanModels, real: tf.Tensor4D): { realP: number; fakeP: number } {
+  return tf.tidy(() => {
+    const fake = generateFakeSamples(models.generator, models.latentDim, real.shape[0]);
+    const realP = (models.discriminator.predict(real) as tf.Tensor).mean().dataSync()[0];
+    const fakeP = (models.discriminator.predict(fake.x) as tf.Tensor).mean().dataSync()[0];
+    return { realP, fakeP };
+  });
+}
+
+/** Trains the GAN on `images` (already scaled) and returns the full history. */
+export async function trainGan(models: GanModels, images: tf.Tensor4D, options: TrainOptions): Promise<EpochLogs[]> {
+  const n = images.shape[0];
+  const fullSteps = Math.floor(n / options.realPerStep);
+  if (fullSteps < 1) throw new Error(`Not enough images: ${n} real images, but a step needs ${options.realPerStep}. Use a smaller batch size or more data.`);
+  const stepsPerEpoch = Math.min(fullSteps, options.maxStepsPerEpoch ?? Infinity);
+  const callbacks = options.callbacks ?? [];
+  const ctx: TrainContext = { models, epochs: options.epochs, stepsPerEpoch, history: [...(options.history ?? [])], stopRequested: false, interrupted: false };
+  const probe = tf.tidy(() => images.slice(0, Math.min(64, n)) as tf.Tensor4D);
+  for (const cb of callbacks) await cb.onTrainBegin?.(ctx);
+  for (let epoch = (options.initialEpoch ?? 0) + 1; epoch <= options.epochs && !ctx.stopRequested; epoch++) {
+    for (const cb of callbacks) await cb.onEpochBegin?.(epoch, ctx);
+    const started = Date.now();
+    const data = batchDataset(images, { batchSize: options.realPerStep, shuffleBuffer: options.shuffleBuffer, seed: (options.seed ?? 0) + epoch, prefetch: 0 });
+    // No prefetch: in Node it would not overlap with training anyway, and an epoch cut short leaves nothing behind.
+    const it = await data.iterator();
+    let dSum = 0;
+    let gSum = 0;
+    let steps = 0;
+    while (steps < stepsPerEpoch) {
+      const next = await it.next();
+      if (next.done) break;
+      const losses = await trainStep(models, next.value.images, { realLabel: options.realLabel, generatorBatch: options.generatorBatch });
+      tf.dispose(next.value.images);
+      dSum += losses.dLoss;
+      gSum += losses.gLoss;
+      steps++;
+      for (const cb of callbacks) await cb.onStepEnd?.(steps, losses, ctx);
+      if (ctx.stopRequested) break;
+    }
+    if (ctx.stopRequested && steps < stepsPerEpoch) {
+      ctx.interrupted = true;
+      break;
+    }
+    const logs: EpochLogs = { epoch, ...discriminatorOutputs(models, probe), gLoss: gSum / steps, dLoss: dSum / steps, seconds: (Date.now() - started) / 1000, steps };
+    ctx.history.push(logs);
+    for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs, ctx);
+  }
+  probe.dispose();
+  for (const cb of callbacks) await cb.onTrainEnd?.(ctx);
+  return ctx.history;
+}

@@ -1,0 +1,133 @@
+/**
+ * A whole training run, as the trainer and the training notebook start it: build or resume
+ * the models, load the data, train with the standard callbacks, then write the GIF, the loss
+ * figure and the final generator into the run folder.
+ */
+import * as path from 'path';
+import * as fs from 'fs';
+import * as tf from '@tensorflow/tfjs';
+import { getSystem, buildSystem, GanSystem } from '../models/registry';
+import { saveModel } from '../models/files';
+import { setGlobalSeed, setRandomState } from '../random';
+import { trainGan, EpochLogs, GanCallback } from './loop';
+import { GanModels } from './step';
+import { hasCheckpoint, loadCheckpoint } from './checkpoint';
+import { epochImages, csvLogger, checkpoints, defaultProgress, epochImageFiles } from './callbacks';
+import { gifFromPngFiles } from '../visual/gif';
+import { lossFigure, figureSvg } from '../visual/plot';
+import { writeFileAtomic } from '../io';
+
+export interface RunOptions {
+  /** Canonical model name (`dcgan-mnist`, `dcgan-fashion`). */
+  model: string;
+  /** Run folder: grids, log.csv, checkpoint/, the GIF and the final generator go here. */
+  outDir: string;
+  /** Total epochs (default: the tutorial's). */
+  epochs?: number;
+  /** Batch size (default: the tutorial's). */
+  batchSize?: number;
+  /** Use only the first N training images. */
+  limit?: number;
+  /** Cap on steps per epoch (quick runs). */
+  maxStepsPerEpoch?: number;
+  /** Seed: makes a run repeatable on the same backend. */
+  seed?: number;
+  /** Target for real images in D's update, e.g. 0.9 (one-sided label smoothing). Default 1. */
+  realLabel?: number;
+  /** Checkpoint every N epochs (default 1). */
+  checkpointEvery?: number;
+  /** Continue from the run folder's checkpoint if there is one (default true). */
+  resume?: boolean;
+  /** Extra callbacks (metrics, stop on a signal...). */
+  callbacks?: GanCallback[];
+  /** Training images already loaded and scaled (otherwise the system loads its dataset). */
+  images?: tf.Tensor4D;
+  /** Print progress (default true). */
+  progress?: boolean;
+}
+
+export interface RunResult {
+  system: GanSystem;
+  models: GanModels;
+  history: EpochLogs[];
+  /** Epochs that were already done when this run started (0 for a fresh run). */
+  resumedFrom: number;
+  interrupted: boolean;
+  files: { gif?: string; losses: string; log: string; generator: string };
+}
+
+export async function runTraining(options: RunOptions): Promise<RunResult> {
+  const system = getSystem(options.model);
+  const batchSize = options.batchSize ?? system.batchSize;
+  if (!Number.isInteger(batchSize) || batchSize < 2 || (system.split === 'half' && batchSize % 2 !== 0)) {
+    throw new Error(`--batch-size must be ${system.split === 'half' ? 'an even' : 'an'} integer of at least 2, got ${batchSize}.`);
+  }
+  const epochs = options.epochs ?? system.epochs;
+  fs.mkdirSync(options.outDir, { recursive: true });
+  let models: GanModels;
+  let history: EpochLogs[] = [];
+  let resumedFrom = 0;
+  if ((options.resume ?? true) && hasCheckpoint(options.outDir)) {
+    const loaded = await loadCheckpoint(options.outDir, system);
+    models = loaded.models;
+    history = loaded.state.history;
+    resumedFrom = loaded.state.epoch;
+    if (loaded.state.randomState) setRandomState(loaded.state.randomState);
+    if (options.progress ?? true) console.log(`Resuming ${system.name} from ${options.outDir} after epoch ${resumedFrom}.`);
+  } else {
+    if (options.seed !== undefined) setGlobalSeed(options.seed);
+    models = buildSystem(system);
+  }
+  const images = options.images ?? (await system.loadImages(options.limit));
+  const progress = defaultProgress();
+  const callbacks: GanCallback[] = [
+    epochImages({ outDir: options.outDir, latentDim: system.latentDim, range: system.range, reverse: system.reverse, onImage: (png, epoch) => progress.showImage?.(png, epoch) }),
+    csvLogger(path.join(options.outDir, 'log.csv')),
+    checkpoints({ runDir: options.outDir, model: system.name, every: options.checkpointEvery }),
+    ...(options.progress ?? true ? [progress] : []),
+    ...(options.callbacks ?? []),
+  ];
+  let interrupted = false;
+  const stopWatcher: GanCallback = { onTrainEnd: (ctx) => { interrupted = ctx.interrupted; } };
+  try {
+    history = await trainGan(models, images, {
+      epochs,
+      realPerStep: system.split === 'half' ? batchSize / 2 : batchSize,
+      generatorBatch: batchSize,
+      initialEpoch: resumedFrom,
+      maxStepsPerEpoch: options.maxStepsPerEpoch,
+      seed: options.seed,
+      realLabel: options.realLabel,
+      history,
+      callbacks: [...callbacks, stopWatcher],
+    });
+  } finally {
+    if (!options.images) images.dispose();
+  }
+  const frames = epochImageFiles(options.outDir);
+  const gif = frames.length ? path.join(options.outDir, `${system.name}.gif`) : undefined;
+  if (gif) gifFromPngFiles(frames, gif);
+  const losses = path.join(options.outDir, 'losses.svg');
+  writeFileAtomic(losses, figureSvg(lossFigure(history)));
+  const generator = path.join(options.outDir, 'generator');
+  await saveModel(models.generator, generator);
+  return { system, models, history, resumedFrom, interrupted, files: { gif, losses, log: path.join(options.outDir, 'log.csv'), generator } };
+}
+
+/** Stops training cleanly after the current step on Ctrl-C (a second Ctrl-C exits at once). */
+export function stopOnInterrupt(): GanCallback {
+  let handler: (() => void) | undefined;
+  return {
+    onTrainBegin(ctx) {
+      handler = () => {
+        if (ctx.stopRequested) process.exit(130);
+        ctx.stopRequested = true;
+        process.stderr.write('\nStopping after this step and saving a checkpoint (Ctrl-C again to quit at once)...\n');
+      };
+      process.on('SIGINT', handler);
+    },
+    onTrainEnd() {
+      if (handler) process.removeListener('SIGINT', handler);
+    },
+  };
+}
