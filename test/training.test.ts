@@ -1,0 +1,152 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import { useWasm } from './helpers';
+import { generateRealSamples, generateLatentPoints, generateFakeSamples } from '../lib/training/samples';
+import { summarizePerformance } from '../lib/training/summarize';
+import { runTraining } from '../lib/training/run';
+import { trainGan, EpochLogs } from '../lib/training/loop';
+import { historyCsv } from '../lib/training/callbacks';
+import { buildSystem, getSystem } from '../lib/models/registry';
+import * as s1 from '../lib/models/dcgan-fashion';
+import { saveModel, loadModel, fileLoadHandler } from '../lib/models/files';
+import { encodeGif } from '../lib/visual/gif';
+import { figureSvg, lossFigure } from '../lib/visual/plot';
+import { parseArgs, FlagSpec } from '../lib/cli/args';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gan-train-test-'));
+
+test('S1 (dcgan-fashion) parameter counts equal the tutorial', () => {
+  const g = s1.defineGenerator(100);
+  const d = s1.defineDiscriminator();
+  // G: dense 100*6272+6272 = 633,472; BN(128) 4*128 = 512; convT 5*5*128*64+64 = 204,864; BN(64) 256; convT 5*5*64+1 = 1,601.
+  assert.equal(g.countParams(), 633472 + 512 + 204864 + 256 + 1601);
+  assert.equal(g.countParams(), 840705);
+  // BatchNorm's moving mean and variance (2*128 + 2*64 = 384) are not trainable.
+  const trainable = g.trainableWeights.reduce((s, w) => s + w.shape.reduce((a, b) => a! * b!, 1)!, 0);
+  assert.equal(trainable, 840321);
+  // D: conv 5*5*1*64+64 = 1,664; conv 5*5*64*128+128 = 204,928; dense 6272+1 = 6,273.
+  assert.equal(d.countParams(), 1664 + 204928 + 6273);
+  assert.equal(d.countParams(), 212865);
+});
+
+test('sample helpers: real samples labelled 1, latent points, fake samples labelled 0', async () => {
+  await useWasm();
+  const data = tf.randomUniform([50, 28, 28, 1]) as tf.Tensor4D;
+  const real = generateRealSamples(data, 7);
+  assert.deepEqual(real.x.shape, [7, 28, 28, 1]);
+  assert.deepEqual(Array.from(real.y.dataSync()), new Array(7).fill(1));
+  const z1 = generateLatentPoints(100, 4, 3);
+  const z2 = generateLatentPoints(100, 4, 3);
+  assert.deepEqual(z1.shape, [4, 100]);
+  assert.deepEqual(Array.from(z1.dataSync()), Array.from(z2.dataSync()), 'a seed gives the same points');
+  const mean = z1.mean().dataSync()[0];
+  assert.ok(Math.abs(mean) < 0.3, `Gaussian mean ${mean}`);
+  const models = buildSystem(getSystem('dcgan-mnist'));
+  const fake = generateFakeSamples(models.generator, 100, 5);
+  assert.deepEqual(fake.x.shape, [5, 28, 28, 1]);
+  assert.deepEqual(Array.from(fake.y.dataSync()), new Array(5).fill(0));
+  const summary = await summarizePerformance(3, models, data, path.join(tmp, 'summary'), { n: 10 });
+  assert.ok(summary.accReal >= 0 && summary.accReal <= 1 && summary.accFake >= 0 && summary.accFake <= 1);
+  assert.ok(fs.existsSync(summary.gridFile) && summary.gridFile.endsWith('generated_plot_e003.png'));
+  assert.ok(fs.existsSync(path.join(summary.generatorDir, 'model.json')));
+});
+
+test('a saved model loads back (our IO handler) and predicts the same; corruption is named', async () => {
+  await useWasm();
+  const g = s1.defineGenerator(100);
+  const dir = path.join(tmp, 'saved-g');
+  await saveModel(g, dir);
+  const back = await loadModel(dir);
+  const z = generateLatentPoints(100, 2, 9);
+  const a = (g.predict(z) as tf.Tensor).dataSync();
+  const b = (back.predict(z) as tf.Tensor).dataSync();
+  assert.deepEqual(Array.from(b), Array.from(a));
+  // The same folder loads through tf.loadLayersModel with the handler, as a browser would load model.json.
+  const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
+  assert.deepEqual(json.weightsManifest[0].paths, ['./weights.bin']);
+  assert.equal(json.format, 'layers-model');
+  fs.truncateSync(path.join(dir, 'weights.bin'), 1000);
+  await assert.rejects(tf.loadLayersModel(fileLoadHandler(dir)), /weights hold 1000 bytes but model\.json describes \d+: the checkpoint is corrupt/);
+  await assert.rejects(loadModel(path.join(tmp, 'nothing-here')), /No saved model in .*model\.json is missing/);
+});
+
+/** The generator's weights as one flat array. */
+function flatWeights(model: tf.LayersModel): number[] {
+  return model.getWeights().flatMap((w) => Array.from(w.dataSync()));
+}
+
+test('resume: 2 epochs, stop, resume to 4 equals 4 epochs straight (same seed, same backend)', async () => {
+  await useWasm();
+  const images = tf.tidy(() => tf.randomUniform([32, 28, 28, 1], 0, 1, 'float32', 5)) as tf.Tensor4D;
+  const common = { model: 'dcgan-mnist', batchSize: 8, maxStepsPerEpoch: 2, seed: 11, images, progress: false };
+  const straight = await runTraining({ ...common, outDir: path.join(tmp, 'straight'), epochs: 4 });
+  const first = await runTraining({ ...common, outDir: path.join(tmp, 'resumed'), epochs: 2 });
+  assert.equal(first.history.length, 2);
+  const resumed = await runTraining({ ...common, outDir: path.join(tmp, 'resumed'), epochs: 4 });
+  assert.equal(resumed.resumedFrom, 2);
+  assert.deepEqual(resumed.history.map((h) => h.epoch), [1, 2, 3, 4]);
+  assert.deepEqual(resumed.history.map((h) => h.gLoss), straight.history.map((h) => h.gLoss));
+  assert.deepEqual(flatWeights(resumed.models.generator), flatWeights(straight.models.generator));
+  assert.deepEqual(flatWeights(resumed.models.discriminator), flatWeights(straight.models.discriminator));
+  const files = fs.readdirSync(path.join(tmp, 'resumed')).sort();
+  for (const f of ['checkpoint', 'dcgan-mnist.gif', 'generator', 'image_at_epoch_0001.png', 'image_at_epoch_0004.png', 'log.csv', 'losses.svg']) assert.ok(files.includes(f), `missing ${f}`);
+  assert.equal(fs.readFileSync(path.join(tmp, 'resumed', 'log.csv'), 'utf8').trim().split('\n').length, 5);
+});
+
+test('a corrupt checkpoint is refused with what to do', async () => {
+  await useWasm();
+  const images = tf.randomUniform([16, 28, 28, 1]) as tf.Tensor4D;
+  const outDir = path.join(tmp, 'corrupt');
+  await runTraining({ model: 'dcgan-mnist', batchSize: 8, maxStepsPerEpoch: 1, epochs: 1, images, outDir, progress: false });
+  fs.writeFileSync(path.join(outDir, 'checkpoint', 'generator', 'model.json'), '{ not json');
+  await assert.rejects(runTraining({ model: 'dcgan-mnist', batchSize: 8, maxStepsPerEpoch: 1, epochs: 2, images, outDir, progress: false }), /Cannot resume from .*checkpoint: .*not valid JSON.*Move the run folder aside/);
+  await assert.rejects(runTraining({ model: 'dcgan-fashion', batchSize: 8, maxStepsPerEpoch: 1, epochs: 2, images, outDir, progress: false }), /Cannot resume .*"dcgan-mnist", not "dcgan-fashion"/);
+});
+
+test('memory stays flat over training epochs', async () => {
+  await useWasm();
+  const system = getSystem('dcgan-fashion');
+  const models = buildSystem(system);
+  const images = tf.randomUniform([40, 28, 28, 1], -1, 1) as tf.Tensor4D;
+  const counts: number[] = [];
+  await trainGan(models, images, { epochs: 4, realPerStep: 8, generatorBatch: 8, maxStepsPerEpoch: 3, seed: 1, callbacks: [{ onEpochEnd: () => { counts.push(tf.memory().numTensors); } }] });
+  assert.equal(counts.length, 4);
+  // Epoch 1 creates the optimizers' slots; from then on nothing may accumulate.
+  assert.ok(counts.slice(1).every((c) => c === counts[1]), `tensors after each epoch: ${counts.join(', ')}`);
+});
+
+test('the CSV log has tutorial 003 columns; GIF and SVG are well formed', () => {
+  const history: EpochLogs[] = [{ epoch: 1, realP: 0.6, fakeP: 0.3, gLoss: 1.2, dLoss: 0.5, seconds: 2, steps: 3 }, { epoch: 2, realP: 0.55, fakeP: 0.35, gLoss: 1.1, dLoss: 0.6, seconds: 2, steps: 3, lr: 0.0002 }];
+  const csv = historyCsv(history).trim().split('\n');
+  assert.equal(csv[0], 'epoch,Real_P,Fake_P,Gen_loss,Dis_loss,seconds,lr');
+  assert.equal(csv[1].split(',')[0], '1');
+  assert.equal(csv.length, 3);
+  const frame = (v: number) => ({ width: 4, height: 3, rgba: new Uint8Array(48).fill(v) });
+  const gif = encodeGif([frame(0), frame(128), frame(255)]);
+  assert.equal(Buffer.from(gif.subarray(0, 6)).toString('ascii'), 'GIF89a');
+  assert.equal(gif[gif.length - 1], 0x3b, 'GIF trailer');
+  // Three frames: three image descriptors (0x2c after a graphic control block).
+  assert.equal(Buffer.from(gif).toString('latin1').split('\x21\xf9\x04').length - 1, 3);
+  const svg = figureSvg(lossFigure(history));
+  assert.ok(svg.startsWith('<svg'));
+  assert.equal(svg.split('<polyline').length - 1, 4, 'one line per series');
+});
+
+test('command-line flags are validated with clear messages', () => {
+  const specs: FlagSpec[] = [
+    { name: 'model', type: 'string', help: 'm', choices: ['a', 'b'], default: 'a' },
+    { name: 'epochs', type: 'int', help: 'e', min: 1 },
+    { name: 'lr', type: 'number', help: 'l' },
+    { name: 'plot', type: 'boolean', help: 'p' },
+  ];
+  assert.deepEqual(parseArgs(['--epochs', '3', '--lr=0.5', '--plot'], specs), { model: 'a', epochs: 3, lr: 0.5, plot: true });
+  assert.throws(() => parseArgs(['--epochs', 'two'], specs), /--epochs must be an integer; got "two"/);
+  assert.throws(() => parseArgs(['--epochs', '0'], specs), /--epochs must be at least 1; got 0/);
+  assert.throws(() => parseArgs(['--model', 'c'], specs), /--model must be one of a, b; got "c"/);
+  assert.throws(() => parseArgs(['--bogus'], specs), /Unknown option --bogus/);
+  assert.throws(() => parseArgs(['--epochs'], specs), /--epochs needs a value/);
+});
