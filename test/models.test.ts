@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { defineDiscriminator, defineGenerator, defineGan } from '../lib/models/dcgan-mnist';
+import { compositeTrainableParams } from '../lib/models/composite';
 
 test('S0 parameter counts equal the tutorial (40,705 and 1,164,289)', () => {
   const d = defineDiscriminator();
@@ -32,4 +33,11 @@ test('the composite model updates the generator and leaves the discriminator fro
   // The discriminator still learns from its own updates.
   await d.trainOnBatch(tf.zeros([4, 28, 28, 1]), tf.zeros([4, 1]));
   assert.equal(changed(dBefore, d.getWeights()), true, 'discriminator did not learn from trainOnBatch');
+});
+
+test('the composite updates exactly the generator\'s 1,164,289 parameters (D frozen)', () => {
+  const d = defineDiscriminator();
+  const g = defineGenerator(100);
+  const gan = defineGan(g, d);
+  assert.equal(compositeTrainableParams(gan), 1164289);
 });

@@ -23,3 +23,15 @@ export function defineGan(generator: tf.LayersModel, discriminator: tf.LayersMod
   discriminator.trainable = true;
   return model;
 }
+
+/**
+ * Parameters the composite model's optimizer updates (Keras's "Trainable params" of the
+ * composite). tfjs's `summary()` recomputes this from the current `trainable` flags, so it
+ * counts the discriminator too once it is trainable again; this reads what compile collected.
+ */
+export function compositeTrainableParams(gan: tf.LayersModel): number {
+  const inner = (gan as unknown as { model?: { collectedTrainableWeights?: tf.LayerVariable[] } }).model;
+  const collected = inner?.collectedTrainableWeights ?? (gan as unknown as { collectedTrainableWeights?: tf.LayerVariable[] }).collectedTrainableWeights;
+  if (!collected) throw new Error('compositeTrainableParams: the model is not compiled.');
+  return collected.reduce((sum, w) => sum + w.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0);
+}
