@@ -29,7 +29,8 @@ npx tsc -p tsconfig.json
 echo "==> Registering the tslab kernel in $ROOT/.jupyter"
 node_modules/.bin/tslab install --python=/usr/bin/python3 --binary="$ROOT/node_modules/.bin/tslab" --prefix="$ROOT/.jupyter" >/dev/null
 source scripts/jupyter-env.sh
-jupyter kernelspec list | grep -q '^ *tslab ' || { echo "tslab kernel did not register" >&2; exit 1; }
+kernels="$(jupyter kernelspec list)"  # captured first: grep -q closing the pipe early breaks jupyter's output
+grep -q '^ *tslab ' <<<"$kernels" || { echo "tslab kernel did not register:" >&2; echo "$kernels" >&2; exit 1; }
 
 cat <<MSG
 ==> Ready. Open the notebooks with the project's kernel ("TypeScript" / tslab):
