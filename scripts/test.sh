@@ -5,6 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 echo "==> Unit tests (node --test)"
-node --test --test-concurrency=1 build/test/
+node --test --test-concurrency=1 build/test/*.test.js
 echo "==> Notebooks (jupyter nbconvert --execute, GAN_QUICK=1)"
 node scripts/run-notebooks.js

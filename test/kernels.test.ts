@@ -37,6 +37,11 @@ const EDGE_CASES: ConvCase[] = [
   { x: [2, 10, 10, 2], f: [3, 3, 2, 2], s: 2, pad: 1, round: 'floor' },
   { x: [1, 4, 4, 1], f: [4, 4, 1, 1], s: 1, pad: 'valid' }, // filter as large as the input
   { x: [1, 4, 4, 1], f: [1, 4, 1, 1], s: 4, pad: 'same' }, // stride as large as the input
+  // Batches of 8 or more take the blocked batch-to-last transpose in the filter gradient.
+  { x: [16, 6, 6, 3], f: [3, 3, 3, 4], s: 2, pad: 'same' },
+  { x: [12, 7, 5, 2], f: [2, 3, 2, 3], s: 1, pad: 'valid' },
+  { x: [40, 4, 4, 2], f: [4, 4, 2, 2], s: 2, pad: 'same' },
+  { x: [64, 8, 8, 8], f: [4, 4, 8, 8], s: 2, pad: 'same' },
 ];
 
 function randomCases(count: number, seed: number): ConvCase[] {
@@ -245,4 +250,27 @@ test('matMul with transposed operands (dense-layer gradients) matches cpu', asyn
     await useWasm();
     assert.ok(relativeError(run(), ref) < TOLERANCE, `${sa} x ${sb} ${ta} ${tb}`);
   }
+});
+
+test('LeakyRelu on wasm (via Prelu) and its registered gradient match cpu and the stock formula', async () => {
+  const r = rng(31);
+  const x = randomValues([4, 6, 6, 5], r);
+  x[0] = 0; // the gradient at exactly 0 is alpha, as in tfjs's own formula
+  const dy = randomValues([4, 6, 6, 5], r);
+  const run = () => tf.tidy(() => {
+    const xt = tf.tensor4d(x, [4, 6, 6, 5]);
+    const dyt = tf.tensor4d(dy, [4, 6, 6, 5]);
+    const y = tf.leakyRelu(xt, 0.2);
+    const g = tf.grad((a: tf.Tensor) => tf.leakyRelu(a, 0.2).mul(dyt).sum())(xt);
+    // tfjs's stock gradient formula, written out: dy where x > 0, else alpha * dy.
+    const stock = tf.where(tf.greater(xt, 0), dyt, tf.mul(dyt, 0.2));
+    return [y.dataSync(), g.dataSync(), stock.dataSync()];
+  });
+  await useCpu();
+  const [yRef, gRef, stockRef] = run();
+  assert.ok(relativeError(gRef, stockRef) === 0, 'the registered gradient equals the stock formula');
+  await useWasm();
+  const [y, g] = run();
+  assert.ok(relativeError(y, yRef) < TOLERANCE, `forward: ${relativeError(y, yRef)}`);
+  assert.ok(relativeError(g, gRef) < TOLERANCE, `gradient: ${relativeError(g, gRef)}`);
 });

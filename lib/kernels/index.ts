@@ -8,6 +8,7 @@ import { conv2DBackpropInputWasm } from './conv2d-backprop-input';
 import { unsortedSegmentSumWasm } from './unsorted-segment-sum';
 import { singleOutputConv } from './single-output-conv';
 import { sumAsMatMul, matMulWithoutTransposes } from './reductions';
+import { leakyReluViaPrelu, registerLeakyReluGradient } from './leaky-relu';
 
 export { phaseFilter } from './conv2d-backprop-input';
 
@@ -24,6 +25,7 @@ const WRAPPED: Array<[string, (stock: tf.KernelFunc) => tf.KernelFunc]> = [
   ['FusedConv2D', singleOutputConv],
   ['Sum', sumAsMatMul],
   ['BatchMatMul', matMulWithoutTransposes],
+  ['LeakyRelu', leakyReluViaPrelu],
 ];
 
 /** Names of the kernels registered (or replaced) for the wasm backend. */
@@ -33,6 +35,7 @@ const wrappedFuncs = new Set<tf.KernelFunc>();
 
 /** Registers our kernels for 'wasm', replacing the stock ones of the same name. Idempotent. */
 export function registerTrainingKernels(): void {
+  registerLeakyReluGradient();
   for (const [kernelName, kernelFunc] of KERNELS) {
     const existing = tf.getKernel(kernelName, 'wasm');
     if (existing && existing.kernelFunc === kernelFunc) continue;

