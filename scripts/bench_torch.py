@@ -19,20 +19,33 @@ def dcgan_mnist():
         nn.Conv2d(1, 64, 3, 2, 1), nn.LeakyReLU(0.2), nn.Dropout(0.4),
         nn.Conv2d(64, 64, 3, 2, 1), nn.LeakyReLU(0.2), nn.Dropout(0.4),
         nn.Flatten(), nn.Linear(64 * 7 * 7, 1), nn.Sigmoid())
-    return g, d, 100, (1, 28, 28), 256
+    return g, d, 100, (1, 28, 28), 256, "half"
 
 
-MODELS = {"dcgan-mnist": dcgan_mnist}
+def dcgan_fashion():
+    g = nn.Sequential(
+        nn.Linear(100, 128 * 7 * 7), nn.Unflatten(1, (128, 7, 7)), nn.BatchNorm2d(128),
+        nn.ConvTranspose2d(128, 64, 5, 2, 2, output_padding=1), nn.SELU(), nn.BatchNorm2d(64),
+        nn.ConvTranspose2d(64, 1, 5, 2, 2, output_padding=1), nn.Tanh())
+    d = nn.Sequential(
+        nn.Conv2d(1, 64, 5, 2, 2), nn.LeakyReLU(0.2), nn.Dropout(0.3),
+        nn.Conv2d(64, 128, 5, 2, 2), nn.LeakyReLU(0.2), nn.Dropout(0.3),
+        nn.Flatten(), nn.Linear(128 * 7 * 7, 1), nn.Sigmoid())
+    return g, d, 100, (1, 28, 28), 32, "full"
+
+
+MODELS = {"dcgan-mnist": dcgan_mnist, "dcgan-fashion": dcgan_fashion}
 
 
 def bench(name, iters, threads):
     torch.set_num_threads(threads)
     torch.manual_seed(0)
-    g, d, latent, shape, batch = MODELS[name]()
+    g, d, latent, shape, batch, split = MODELS[name]()
     opt_g = torch.optim.Adam(g.parameters(), 2e-4, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(d.parameters(), 2e-4, betas=(0.5, 0.999))
     bce = nn.BCELoss()
-    half = batch // 2
+    # 'half': D sees batch/2 real + batch/2 fake (tutorial 000); 'full': a batch of each (001).
+    half = batch // 2 if split == "half" else batch
     real = torch.rand(half, *shape)
 
     def step():
