@@ -31,3 +31,5 @@ export * from './training/summarize';
 export * from './training/run';
 export * from './visual/gif';
 export * from './visual/plot';
+export * from './training/generate';
+export * as conditionalModels from './models/conditional';

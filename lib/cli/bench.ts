@@ -82,7 +82,8 @@ async function measure(model: string, backend: BackendName, threads: number, ite
   const models = buildSystem(system);
   const half = system.split === 'half' ? system.batchSize / 2 : system.batchSize;
   const real = tf.randomUniform([half, ...system.imageShape], system.range === '0-1' ? 0 : -1, 1) as tf.Tensor4D;
-  const stepOptions = { generatorBatch: system.batchSize };
+  const labels = system.kind === 'plain' ? undefined : (tf.randomUniform([half], 0, 10, 'int32') as tf.Tensor1D);
+  const stepOptions = { generatorBatch: system.batchSize, labels };
   await trainStep(models, real, stepOptions); // warm-up: kernels set up, weights packed
   const tensorsBefore = tf.memory().numTensors;
   const msPerIter = await timeAsync(() => trainStep(models, real, stepOptions), iters);

@@ -35,3 +35,24 @@ export function compositeTrainableParams(gan: tf.LayersModel): number {
   if (!collected) throw new Error('compositeTrainableParams: the model is not compiled.');
   return collected.reduce((sum, w) => sum + w.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0);
 }
+
+/** How a GAN's networks are conditioned on class labels. */
+export type GanKind = 'plain' | 'conditional' | 'auxiliary';
+
+/**
+ * The composite model of a conditional GAN (S3, S5: D([G([z, label]), label])) or of an
+ * AC-GAN (S6: D(G([z, label])) -> [real/fake, class]), with the discriminator frozen as in
+ * `defineGan`. Inputs are [noise, label].
+ */
+export function defineConditionalGan(generator: tf.LayersModel, discriminator: tf.LayersModel, kind: Exclude<GanKind, 'plain'>, optimizer: tf.Optimizer = dcganAdam()): tf.LayersModel {
+  const latentDim = generator.inputs[0].shape[1] as number;
+  const z = tf.input({ shape: [latentDim], name: 'gan_noise' });
+  const label = tf.input({ shape: [1], name: 'gan_label' });
+  const image = generator.apply([z, label]) as tf.SymbolicTensor;
+  const out = (kind === 'conditional' ? discriminator.apply([image, label]) : discriminator.apply(image)) as tf.SymbolicTensor | tf.SymbolicTensor[];
+  const model = tf.model({ inputs: [z, label], outputs: out, name: 'gan' });
+  discriminator.trainable = false;
+  model.compile({ optimizer, loss: kind === 'conditional' ? 'binaryCrossentropy' : ['binaryCrossentropy', 'sparseCategoricalCrossentropy'] });
+  discriminator.trainable = true;
+  return model;
+}

@@ -7,7 +7,9 @@ import { GanModels } from '../training/step';
 import { PixelRange } from '../visual/grid';
 import { loadFashionMnist, loadMnist, ImageDataset } from '../data/mnist';
 import { scaleToSymmetric, scaleToUnit } from '../data/scale';
-import { dcganAdam, defineGan } from './composite';
+import { dcganAdam, defineGan, defineConditionalGan, GanKind } from './composite';
+import * as conditional from './conditional';
+import { FASHION_CLASS_NAMES } from '../data/mnist';
 import * as dcganMnist from './dcgan-mnist';
 import * as dcganFashion from './dcgan-fashion';
 
@@ -32,20 +34,26 @@ export interface GanSystem {
   split: 'half' | 'full';
   /** Draw dark on light (MNIST-like data). */
   reverse: boolean;
+  /** plain, conditional (label input on both networks) or auxiliary (AC-GAN). */
+  kind: GanKind;
+  /** Names of the classes, for class-ordered grids (conditional systems). */
+  classNames?: string[];
   /** A fresh generator and a compiled discriminator. */
   buildNetworks(): { generator: tf.LayersModel; discriminator: tf.LayersModel };
   /** The optimizer of each network. */
   optimizer(): tf.Optimizer;
-  /** The real training images, scaled to `range`. */
-  loadImages(limit?: number): Promise<tf.Tensor4D>;
+  /** The real training images, scaled to `range`, and their labels. */
+  loadImages(limit?: number): Promise<{ images: tf.Tensor4D; labels: tf.Tensor1D }>;
 }
 
-async function trainImages(load: (o: { limit?: number }) => Promise<ImageDataset>, limit: number | undefined, range: '0-1' | '-1-1'): Promise<tf.Tensor4D> {
+async function trainImages(load: (o: { limit?: number }) => Promise<ImageDataset>, limit: number | undefined, range: '0-1' | '-1-1'): Promise<{ images: tf.Tensor4D; labels: tf.Tensor1D }> {
   const ds = await load({ limit });
-  const scaled = (range === '0-1' ? scaleToUnit(ds.train.images) : scaleToSymmetric(ds.train.images)) as tf.Tensor4D;
-  tf.dispose([ds.train.images, ds.train.labels, ds.test.images, ds.test.labels]);
-  return scaled;
+  const images = (range === '0-1' ? scaleToUnit(ds.train.images) : scaleToSymmetric(ds.train.images)) as tf.Tensor4D;
+  tf.dispose([ds.train.images, ds.test.images, ds.test.labels]);
+  return { images, labels: ds.train.labels };
 }
+
+const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
 export const SYSTEMS: Record<string, GanSystem> = {
   'dcgan-mnist': {
@@ -58,6 +66,7 @@ export const SYSTEMS: Record<string, GanSystem> = {
     range: '0-1',
     split: 'half',
     reverse: true,
+    kind: 'plain',
     buildNetworks: () => ({ discriminator: dcganMnist.defineDiscriminator(), generator: dcganMnist.defineGenerator(100) }),
     optimizer: () => dcganAdam(),
     loadImages: (limit) => trainImages(loadMnist, limit, '0-1'),
@@ -72,9 +81,58 @@ export const SYSTEMS: Record<string, GanSystem> = {
     range: '-1-1',
     split: 'full',
     reverse: true,
+    kind: 'plain',
     buildNetworks: () => ({ discriminator: dcganFashion.defineDiscriminator(), generator: dcganFashion.defineGenerator(100) }),
     optimizer: () => tf.train.adam(0.001),
     loadImages: (limit) => trainImages(loadFashionMnist, limit, '-1-1'),
+  },
+  'cgan-fashion': {
+    name: 'cgan-fashion',
+    description: 'S3: the conditional DCGAN of tutorial 002 (label as an extra channel), Fashion-MNIST',
+    batchSize: 128,
+    epochs: 100,
+    latentDim: 100,
+    imageShape: [28, 28, 1],
+    range: '-1-1',
+    split: 'half',
+    reverse: true,
+    kind: 'conditional',
+    classNames: FASHION_CLASS_NAMES,
+    buildNetworks: () => ({ discriminator: conditional.cganFashionDiscriminator(), generator: conditional.cganFashionGenerator(100) }),
+    optimizer: () => dcganAdam(),
+    loadImages: (limit) => trainImages(loadFashionMnist, limit, '-1-1'),
+  },
+  'cgan-mnist': {
+    name: 'cgan-mnist',
+    description: 'S5: the dense CGAN of tutorial 004 (label embeddings multiplied in), MNIST',
+    batchSize: 128,
+    epochs: 30,
+    latentDim: 100,
+    imageShape: [28, 28, 1],
+    range: '-1-1',
+    split: 'half',
+    reverse: true,
+    kind: 'conditional',
+    classNames: DIGITS,
+    buildNetworks: () => ({ discriminator: conditional.cganMnistDiscriminator(), generator: conditional.cganMnistGenerator(100) }),
+    optimizer: () => dcganAdam(),
+    loadImages: (limit) => trainImages(loadMnist, limit, '-1-1'),
+  },
+  'acgan-mnist': {
+    name: 'acgan-mnist',
+    description: 'S6: the AC-GAN of tutorial 004 (real/fake and class heads), MNIST',
+    batchSize: 64,
+    epochs: 100,
+    latentDim: 100,
+    imageShape: [28, 28, 1],
+    range: '-1-1',
+    split: 'half',
+    reverse: true,
+    kind: 'auxiliary',
+    classNames: DIGITS,
+    buildNetworks: () => ({ discriminator: conditional.acganDiscriminator(), generator: conditional.acganGenerator(100) }),
+    optimizer: () => dcganAdam(),
+    loadImages: (limit) => trainImages(loadMnist, limit, '-1-1'),
   },
 };
 
@@ -90,9 +148,10 @@ export function getSystem(name: string): GanSystem {
  * optimizer and builds the composite with another.
  */
 export function assembleGan(system: GanSystem, generator: tf.LayersModel, discriminator: tf.LayersModel): GanModels {
-  discriminator.compile({ optimizer: system.optimizer(), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
-  const gan = defineGan(generator, discriminator, system.optimizer());
-  return { generator, discriminator, gan, latentDim: system.latentDim };
+  if (system.kind === 'auxiliary') discriminator.compile({ optimizer: system.optimizer(), loss: ['binaryCrossentropy', 'sparseCategoricalCrossentropy'] });
+  else discriminator.compile({ optimizer: system.optimizer(), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+  const gan = system.kind === 'plain' ? defineGan(generator, discriminator, system.optimizer()) : defineConditionalGan(generator, discriminator, system.kind, system.optimizer());
+  return { generator, discriminator, gan, latentDim: system.latentDim, kind: system.kind, numClasses: system.kind === 'plain' ? undefined : 10 };
 }
 
 /** A freshly initialised system, ready to train. */

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { GanCallback, EpochLogs, TrainContext } from './loop';
 import { StepLosses } from './step';
 import { generateLatentPoints } from './samples';
+import { classGrid, isConditional } from './generate';
 import { saveCheckpoint } from './checkpoint';
 import { gridPng, PixelRange } from '../visual/grid';
 import { writeFileAtomic } from '../io';
@@ -36,6 +37,9 @@ export interface EpochImagesOptions {
   seed?: number;
   /** Called with each grid's PNG bytes (e.g. to show it). */
   onImage?: (png: Buffer, epoch: number) => void;
+  /** Conditional generators: one row per class, `perClass` images each (default 10). */
+  numClasses?: number;
+  perClass?: number;
 }
 
 /** Saves a grid of the generator's output for the same latent points after every epoch. */
@@ -47,8 +51,13 @@ export function epochImages(options: EpochImagesOptions): GanCallback {
       z = generateLatentPoints(options.latentDim, count, options.seed ?? 42);
     },
     onEpochEnd(epoch, _logs, ctx) {
-      const images = tf.tidy(() => ctx.models.generator.predict(z!, { batchSize: count }) as tf.Tensor4D);
-      const png = gridPng(images, { cols: Math.ceil(Math.sqrt(count)), range: options.range, reverse: options.reverse, scale: 2, gap: 2 });
+      const conditional = isConditional(ctx.models.generator);
+      const perClass = options.perClass ?? 10;
+      const images = conditional
+        ? classGrid(ctx.models.generator, { numClasses: options.numClasses ?? 10, perClass, seed: options.seed ?? 42 })
+        : tf.tidy(() => ctx.models.generator.predict(z!, { batchSize: count }) as tf.Tensor4D);
+      const cols = conditional ? perClass : Math.ceil(Math.sqrt(count));
+      const png = gridPng(images, { cols, range: options.range, reverse: options.reverse, scale: 2, gap: 2 });
       images.dispose();
       writeFileAtomic(path.join(options.outDir, epochImageName(epoch)), png);
       options.onImage?.(png, epoch);

@@ -4,8 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { batchDataset } from '../data/pipeline';
-import { GanModels, StepLosses, trainStep } from './step';
-import { generateFakeSamples } from './samples';
+import { GanModels, StepLosses, trainStep, randomLabels } from './step';
+import { generateLatentPoints } from './samples';
 
 /** What the loop records for each epoch (tutorial 003's CSV columns, and time). */
 export interface EpochLogs {
@@ -61,16 +61,27 @@ export interface TrainOptions {
   realLabel?: number;
   /** History of earlier epochs (resume). */
   history?: EpochLogs[];
+  /** Class labels of `images` (conditional and auxiliary GANs). */
+  labels?: tf.Tensor1D;
   callbacks?: GanCallback[];
 }
 
-/** Mean D output on n real and n generated images (without training). */
-export function discriminatorOutputs(models: GanModels, real: tf.Tensor4D): { realP: number; fakeP: number } {
+/** Mean D output (its real/fake head) on n real and n generated images, without training. */
+export function discriminatorOutputs(models: GanModels, real: tf.Tensor4D, labels?: tf.Tensor1D): { realP: number; fakeP: number } {
   return tf.tidy(() => {
-    const fake = generateFakeSamples(models.generator, models.latentDim, real.shape[0]);
-    const realP = (models.discriminator.predict(real) as tf.Tensor).mean().dataSync()[0];
-    const fakeP = (models.discriminator.predict(fake.x) as tf.Tensor).mean().dataSync()[0];
-    return { realP, fakeP };
+    const n = real.shape[0];
+    const kind = models.kind ?? 'plain';
+    const z = generateLatentPoints(models.latentDim, n);
+    const head = (out: tf.Tensor | tf.Tensor[]) => (Array.isArray(out) ? out[0] : out);
+    if (kind === 'plain') {
+      const fake = models.generator.predict(z, { batchSize: n }) as tf.Tensor4D;
+      return { realP: head(models.discriminator.predict(real)).mean().dataSync()[0], fakeP: head(models.discriminator.predict(fake)).mean().dataSync()[0] };
+    }
+    const realLabels = labels!.reshape([n, 1]).toFloat();
+    const fakeLabels = randomLabels(n, models.numClasses ?? 10);
+    const fake = models.generator.predict([z, fakeLabels], { batchSize: n }) as tf.Tensor4D;
+    const d = (x: tf.Tensor4D, l: tf.Tensor) => head(kind === 'conditional' ? models.discriminator.predict([x, l]) : models.discriminator.predict(x));
+    return { realP: d(real, realLabels).mean().dataSync()[0], fakeP: d(fake, fakeLabels).mean().dataSync()[0] };
   });
 }
 
@@ -82,12 +93,14 @@ export async function trainGan(models: GanModels, images: tf.Tensor4D, options: 
   const stepsPerEpoch = Math.min(fullSteps, options.maxStepsPerEpoch ?? Infinity);
   const callbacks = options.callbacks ?? [];
   const ctx: TrainContext = { models, epochs: options.epochs, stepsPerEpoch, history: [...(options.history ?? [])], stopRequested: false, interrupted: false };
+  if ((models.kind ?? 'plain') !== 'plain' && !options.labels) throw new Error(`A ${models.kind} GAN trains on labelled images: pass { labels }.`);
   const probe = tf.tidy(() => images.slice(0, Math.min(64, n)) as tf.Tensor4D);
+  const probeLabels = options.labels ? (tf.tidy(() => options.labels!.slice(0, Math.min(64, n))) as tf.Tensor1D) : undefined;
   for (const cb of callbacks) await cb.onTrainBegin?.(ctx);
   for (let epoch = (options.initialEpoch ?? 0) + 1; epoch <= options.epochs && !ctx.stopRequested; epoch++) {
     for (const cb of callbacks) await cb.onEpochBegin?.(epoch, ctx);
     const started = Date.now();
-    const data = batchDataset(images, { batchSize: options.realPerStep, shuffleBuffer: options.shuffleBuffer, seed: (options.seed ?? 0) + epoch, prefetch: 0 });
+    const data = batchDataset(images, { batchSize: options.realPerStep, shuffleBuffer: options.shuffleBuffer, seed: (options.seed ?? 0) + epoch, prefetch: 0, labels: options.labels });
     // No prefetch: in Node it would not overlap with training anyway, and an epoch cut short leaves nothing behind.
     const it = await data.iterator();
     let dSum = 0;
@@ -96,8 +109,8 @@ export async function trainGan(models: GanModels, images: tf.Tensor4D, options: 
     while (steps < stepsPerEpoch) {
       const next = await it.next();
       if (next.done) break;
-      const losses = await trainStep(models, next.value.images, { realLabel: options.realLabel, generatorBatch: options.generatorBatch });
-      tf.dispose(next.value.images);
+      const losses = await trainStep(models, next.value.images, { realLabel: options.realLabel, generatorBatch: options.generatorBatch, labels: next.value.labels });
+      tf.dispose([next.value.images, ...(next.value.labels ? [next.value.labels] : [])]);
       dSum += losses.dLoss;
       gSum += losses.gLoss;
       steps++;
@@ -108,11 +121,11 @@ export async function trainGan(models: GanModels, images: tf.Tensor4D, options: 
       ctx.interrupted = true;
       break;
     }
-    const logs: EpochLogs = { epoch, ...discriminatorOutputs(models, probe), gLoss: gSum / steps, dLoss: dSum / steps, seconds: (Date.now() - started) / 1000, steps };
+    const logs: EpochLogs = { epoch, ...discriminatorOutputs(models, probe, probeLabels), gLoss: gSum / steps, dLoss: dSum / steps, seconds: (Date.now() - started) / 1000, steps };
     ctx.history.push(logs);
     for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs, ctx);
   }
-  probe.dispose();
+  tf.dispose([probe, ...(probeLabels ? [probeLabels] : [])]);
   for (const cb of callbacks) await cb.onTrainEnd?.(ctx);
   return ctx.history;
 }

@@ -42,6 +42,8 @@ export interface RunOptions {
   callbacks?: GanCallback[];
   /** Training images already loaded and scaled (otherwise the system loads its dataset). */
   images?: tf.Tensor4D;
+  /** Their class labels (needed with `images` for conditional systems). */
+  labels?: tf.Tensor1D;
   /** Print progress (default true). */
   progress?: boolean;
 }
@@ -78,7 +80,8 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
     if (options.seed !== undefined) setGlobalSeed(options.seed);
     models = buildSystem(system);
   }
-  const images = options.images ?? (await system.loadImages(options.limit));
+  const data = options.images ? { images: options.images, labels: options.labels } : await system.loadImages(options.limit);
+  const images = data.images;
   const progress = defaultProgress();
   const callbacks: GanCallback[] = [
     epochImages({ outDir: options.outDir, latentDim: system.latentDim, range: system.range, reverse: system.reverse, onImage: (png, epoch) => progress.showImage?.(png, epoch) }),
@@ -99,10 +102,11 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
       seed: options.seed,
       realLabel: options.realLabel,
       history,
+      labels: system.kind === 'plain' ? undefined : data.labels,
       callbacks: [...callbacks, stopWatcher],
     });
   } finally {
-    if (!options.images) images.dispose();
+    if (!options.images) tf.dispose([images, ...(data.labels ? [data.labels] : [])]);
   }
   const frames = epochImageFiles(options.outDir);
   const gif = frames.length ? path.join(options.outDir, `${system.name}.gif`) : undefined;

@@ -1,0 +1,63 @@
+/**
+ * Asking a trained generator for images: any image, or (for conditional generators, which
+ * take [noise, label]) images of a chosen class, or a grid ordered by class.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { generateLatentPoints } from './samples';
+
+/** True when the generator takes a class label as its second input. */
+export function isConditional(generator: tf.LayersModel): boolean {
+  return generator.inputs.length === 2;
+}
+
+function latentDimOf(generator: tf.LayersModel): number {
+  return generator.inputs[0].shape[1] as number;
+}
+
+/** Runs the generator on latent points `z` (and class `labels` when it is conditional). */
+export function runGenerator(generator: tf.LayersModel, z: tf.Tensor2D, labels?: number[]): tf.Tensor4D {
+  return tf.tidy(() => {
+    if (!isConditional(generator)) return generator.predict(z, { batchSize: z.shape[0] }) as tf.Tensor4D;
+    if (!labels || labels.length !== z.shape[0]) throw new Error(`This generator is conditional: give one class label per latent point (${z.shape[0]}).`);
+    return generator.predict([z, tf.tensor2d(labels, [labels.length, 1])], { batchSize: z.shape[0] }) as tf.Tensor4D;
+  });
+}
+
+export interface GenerateOptions {
+  /** Images to make (default 25). */
+  n?: number;
+  /** The class to draw (conditional generators; required for them). */
+  label?: number;
+  /** Seed of the latent points (default: random). */
+  seed?: number;
+}
+
+/** `n` images, of class `label` for a conditional generator. */
+export function generate(generator: tf.LayersModel, options: GenerateOptions = {}): tf.Tensor4D {
+  const n = options.n ?? 25;
+  if (isConditional(generator) && options.label === undefined) throw new Error('generate: this generator is conditional; pass { label } (0-9).');
+  if (options.label !== undefined && (!Number.isInteger(options.label) || options.label < 0 || options.label > 9)) throw new Error(`generate: label must be an integer 0-9, got ${options.label}.`);
+  const z = generateLatentPoints(latentDimOf(generator), n, options.seed);
+  const out = runGenerator(generator, z, isConditional(generator) ? new Array(n).fill(options.label) : undefined);
+  z.dispose();
+  return out;
+}
+
+/** Labels ordered by class: perClass of class 0, then of class 1, ... (one grid row per class). */
+export function classOrderedLabels(numClasses: number, perClass: number): number[] {
+  return Array.from({ length: numClasses * perClass }, (_, i) => Math.floor(i / perClass));
+}
+
+/**
+ * A class-ordered batch: row k of the grid holds class k. The same latent points are used in
+ * every row, so a row differs from the next only by the class asked for.
+ */
+export function classGrid(generator: tf.LayersModel, options: { numClasses?: number; perClass?: number; seed?: number } = {}): tf.Tensor4D {
+  const classes = options.numClasses ?? 10;
+  const perClass = options.perClass ?? 10;
+  return tf.tidy(() => {
+    const row = generateLatentPoints(latentDimOf(generator), perClass, options.seed ?? 42);
+    const z = tf.tile(row, [classes, 1]) as tf.Tensor2D;
+    return runGenerator(generator, z, classOrderedLabels(classes, perClass));
+  });
+}
