@@ -52,3 +52,16 @@ export function captionedGridHtml(images: tf.Tensor4D, captions: string[], optio
   for (let r = 0; r < cells.length; r += cols) rows.push(`<tr>${cells.slice(r, r + cols).join('')}</tr>`);
   return `<table>${rows.join('')}</table>`;
 }
+
+/** A class-ordered grid (row k = class k) as an HTML table with each row's class name. */
+export function classRowsHtml(images: tf.Tensor4D, classNames: string[], options: GridOptions = {}): string {
+  const perClass = images.shape[0] / classNames.length;
+  if (!Number.isInteger(perClass)) throw new Error(`classRowsHtml: ${images.shape[0]} images do not split into ${classNames.length} rows.`);
+  const rows = classNames.map((name, k) => {
+    const row = images.slice(k * perClass, perClass) as tf.Tensor4D;
+    const png = gridPng(row, { ...options, cols: perClass }).toString('base64');
+    row.dispose();
+    return `<tr><td style="text-align:right;padding-right:8px">${escapeHtml(name)}</td><td><img src="data:image/png;base64,${png}" style="image-rendering:pixelated"/></td></tr>`;
+  });
+  return `<table>${rows.join('')}</table>`;
+}
