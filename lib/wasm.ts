@@ -14,6 +14,12 @@
  * 4. The workers would keep the process alive, and Emscripten's process handlers would turn
  *    any unhandled rejection (a failing notebook cell) into a dead kernel: workers are
  *    unref'd and those handlers removed.
+ * 5. After the shared memory grows, the main thread can still see the old, shorter buffer
+ *    through `Module.HEAPU8`, which tfjs reads for every tensor it reads or writes from
+ *    JavaScript: a view of a tensor near the end failed ("Invalid typed array length"), and a
+ *    read could come back short. HEAPU8 becomes a getter that renews the view when the
+ *    memory's buffer changed, and the backend's typedArrayFromHeap and readSync first make
+ *    sure the buffer covers the tensor (`memory.grow(0)` makes V8 refresh a stale buffer).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -26,6 +32,8 @@ const PACKAGE = '@tensorflow/tfjs-backend-wasm';
 
 interface EmscriptenModule {
   cwrap(name: string, ret: string | null, args: string[]): (...a: number[]) => number;
+  wasmMemory: WebAssembly.Memory;
+  HEAPU8: Uint8Array;
   PThread: { runningWorkers: Array<{ unref(): void }>; unusedWorkers: Array<{ unref(): void }> };
   tfjs?: unknown;
 }
@@ -60,6 +68,7 @@ async function loadThreadedModule(threads: number): Promise<EmscriptenModule> {
       if (!before[i].includes(listener)) process.removeListener(e, listener as () => void);
     }
   });
+  keepHeapViewCurrent(module);
   // The same bridge tfjs builds in its own init().
   const c = (name: string, ret: string | null, args: string[]) => module.cwrap(name, ret, args);
   module.tfjs = {
@@ -71,6 +80,49 @@ async function loadThreadedModule(threads: number): Promise<EmscriptenModule> {
     disposeData: c('dispose_data', null, ['number']),
   };
   return module;
+}
+
+/** Makes `module.HEAPU8` always span the whole (possibly grown) shared memory. */
+function keepHeapViewCurrent(module: EmscriptenModule): void {
+  let view = module.HEAPU8;
+  Object.defineProperty(module, 'HEAPU8', {
+    configurable: true,
+    get() {
+      const buffer = module.wasmMemory.buffer;
+      if (view.buffer !== buffer) view = new Uint8Array(buffer);
+      return view;
+    },
+    set(v: Uint8Array) {
+      view = v;
+    },
+  });
+}
+
+interface HeapReader {
+  dataIdMap: { get(dataId: object): { memoryOffset: number | null; shape: number[]; dtype: string } | undefined };
+  typedArrayFromHeap(info: { dataId: object; shape: number[]; dtype: string }): unknown;
+  readSync(dataId: object, start?: number, end?: number): unknown;
+}
+
+/** Before tfjs reads a tensor from JavaScript, make sure the heap view covers it. */
+function guardHeapReads(backend: HeapReader, module: EmscriptenModule): void {
+  const cover = (dataId: object) => {
+    const data = backend.dataIdMap.get(dataId);
+    if (!data || data.memoryOffset === null) return;
+    const bytesPer = data.dtype === 'bool' ? 1 : 4;
+    const end = data.memoryOffset + bytesPer * data.shape.reduce((a, b) => a * b, 1);
+    if (module.HEAPU8.byteLength < end) module.wasmMemory.grow(0);
+  };
+  const typedArrayFromHeap = backend.typedArrayFromHeap.bind(backend);
+  const readSync = backend.readSync.bind(backend);
+  backend.typedArrayFromHeap = (info) => {
+    cover(info.dataId);
+    return typedArrayFromHeap(info);
+  };
+  backend.readSync = (dataId, start, end) => {
+    cover(dataId);
+    return readSync(dataId, start, end);
+  };
 }
 
 /**
@@ -87,6 +139,7 @@ export async function prepareWasm(threads?: number): Promise<number> {
   if (tf.findBackendFactory('wasm')) tf.removeBackend('wasm');
   tf.registerBackend('wasm', () => new wasmBackend.BackendWasm(module as never), 2);
   if (!(await tf.setBackend('wasm'))) throw new Error('the threaded wasm backend failed to initialise');
+  guardHeapReads(tf.backend() as unknown as HeapReader, module);
   for (const worker of [...module.PThread.runningWorkers, ...module.PThread.unusedWorkers]) worker.unref();
   return wasmBackend.getThreadsCount();
 }

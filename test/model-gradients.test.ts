@@ -2,43 +2,72 @@
  * Whole-model weight gradients of each tutorial system on wasm (with our kernels) against
  * the cpu backend. Tolerance: per weight tensor, max |wasm - cpu| / max |cpu| < 1e-3
  * (gradients pass through several layers of float32 sums; a wrong kernel gives O(1) errors).
+ * Models run in inference mode so Dropout is off and both backends compute the same thing;
+ * BatchNormalization's training mode is checked on its own below.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { useWasm, useCpu, rng, randomValues, relativeError } from './helpers';
-import * as s0 from '../lib/models/dcgan-mnist';
+import { getSystem, SYSTEMS } from '../lib/models/registry';
 
 const TOLERANCE = 1e-3;
 
-/** Gradients of the two GAN losses with respect to every trainable weight of G and D. */
-function ganGradients(g: tf.LayersModel, d: tf.LayersModel, z: tf.Tensor, real: tf.Tensor): Float32Array[] {
+const vars = (m: tf.LayersModel) => m.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
+
+/** Gradients of a GAN-like loss with respect to every trainable weight of G and D. */
+function ganGradients(g: tf.LayersModel, d: tf.LayersModel, z: tf.Tensor, labels: tf.Tensor, real: tf.Tensor, kind: string): Float32Array[] {
   return tf.tidy(() => {
-    const vars = [...g.trainableWeights, ...d.trainableWeights].map((w) => (w as unknown as { val: tf.Variable }).val);
+    const all = [...vars(g), ...vars(d)];
+    const head = (o: tf.Tensor | tf.Tensor[]) => (Array.isArray(o) ? o[0].sum().add(o[1].square().sum()) : o.clipByValue(1e-6, 1).log().neg().mean());
     const { grads } = tf.variableGrads(() => {
-      // predict() runs layers in inference mode, so Dropout is off and the result deterministic.
-      const fake = d.predict(g.predict(z) as tf.Tensor) as tf.Tensor;
-      const onReal = d.predict(real) as tf.Tensor;
-      const gLoss = fake.clipByValue(1e-6, 1).log().neg().mean();
-      return gLoss.add(onReal.mean()) as tf.Scalar;
-    }, vars);
-    return vars.map((v) => grads[v.name].dataSync() as Float32Array);
+      const fake = (kind === 'plain' ? g.predict(z) : g.predict([z, labels])) as tf.Tensor;
+      const onFake = kind === 'conditional' ? d.predict([fake, labels]) : d.predict(fake);
+      const onReal = kind === 'conditional' ? d.predict([real, labels]) : d.predict(real);
+      return head(onFake as tf.Tensor).add(head(onReal as tf.Tensor)) as tf.Scalar;
+    }, all);
+    return all.map((v) => grads[v.name].dataSync() as Float32Array);
   });
 }
 
-test('S0 (dcgan-mnist): weight gradients on wasm match cpu', async () => {
-  await useCpu();
-  const g = s0.defineGenerator(100);
-  const d = s0.defineDiscriminator();
-  const r = rng(5);
-  const z = tf.tensor2d(randomValues([3, 100], r), [3, 100]);
-  const real = tf.tensor4d(randomValues([3, 28, 28, 1], r).map((v) => (v + 1) / 2), [3, 28, 28, 1]);
-  const ref = ganGradients(g, d, z, real);
-  await useWasm();
-  const got = ganGradients(g, d, z, real);
-  assert.equal(got.length, 4 * 2 + 3 * 2);
-  got.forEach((v, i) => {
-    const e = relativeError(v, ref[i]);
-    assert.ok(e < TOLERANCE, `weight ${i}: relative error ${e}`);
+for (const name of Object.keys(SYSTEMS)) {
+  test(`${name}: weight gradients on wasm match cpu`, async () => {
+    const system = getSystem(name);
+    await useCpu();
+    const { generator, discriminator } = system.buildNetworks();
+    const r = rng(5);
+    const z = tf.tensor2d(randomValues([2, system.latentDim], r), [2, system.latentDim]);
+    const labels = tf.tensor2d([[3], [8]]);
+    const real = tf.tensor4d(randomValues([2, ...system.imageShape], r), [2, ...system.imageShape]);
+    const ref = ganGradients(generator, discriminator, z, labels, real, system.kind);
+    await useWasm();
+    const got = ganGradients(generator, discriminator, z, labels, real, system.kind);
+    assert.equal(got.length, generator.trainableWeights.length + discriminator.trainableWeights.length);
+    got.forEach((v, i) => {
+      const e = relativeError(v, ref[i]);
+      assert.ok(e < TOLERANCE, `weight ${i}: relative error ${e}`);
+    });
   });
+}
+
+test('BatchNormalization in training mode (batch statistics) matches cpu, forward and gradients', async () => {
+  const r = rng(8);
+  const x = randomValues([6, 5, 5, 7], r);
+  // A random weighting: with sum(y^2) the gradient of beta is 0 up to rounding noise.
+  const weights = randomValues([6, 5, 5, 7], r);
+  const layer = tf.layers.batchNormalization({ momentum: 0.8 });
+  layer.apply(tf.zeros([1, 5, 5, 7]));
+  const run = () => tf.tidy(() => {
+    const xt = tf.tensor4d(x, [6, 5, 5, 7]);
+    const wt = tf.tensor4d(weights, [6, 5, 5, 7]);
+    const f = (a: tf.Tensor) => (layer.apply(a, { training: true }) as tf.Tensor).mul(wt).sum();
+    const { value, grads } = tf.variableGrads(() => f(xt) as tf.Scalar, vars({ trainableWeights: layer.trainableWeights } as unknown as tf.LayersModel));
+    const gx = tf.grad(f)(xt);
+    return [value.dataSync(), ...Object.values(grads).map((g) => g.dataSync()), gx.dataSync()];
+  });
+  await useCpu();
+  const ref = run();
+  await useWasm();
+  const got = run();
+  ref.forEach((v, i) => assert.ok(relativeError(got[i], v) < TOLERANCE, `output ${i}: ${relativeError(got[i], v)}`));
 });
