@@ -51,7 +51,13 @@ export interface TrainOptions {
   generatorBatch: number;
   /** Epochs already done (resume). */
   initialEpoch?: number;
-  /** Cap on steps per epoch (quick runs); default: one pass over the data. */
+  /**
+   * Steps in an epoch. Default: one pass over the images at `realPerStep` per step. The
+   * tutorials count an epoch as images / batch size steps (tutorial 000 sees half a batch of
+   * real images per step, so its epoch covers half the dataset); `runTraining` passes that.
+   */
+  stepsPerEpoch?: number;
+  /** Cap on steps per epoch (quick runs). */
   maxStepsPerEpoch?: number;
   /** Shuffle buffer (default: whole dataset). */
   shuffleBuffer?: number;
@@ -88,8 +94,8 @@ export function discriminatorOutputs(models: GanModels, real: tf.Tensor4D, label
 /** Trains the GAN on `images` (already scaled) and returns the full history. */
 export async function trainGan(models: GanModels, images: tf.Tensor4D, options: TrainOptions): Promise<EpochLogs[]> {
   const n = images.shape[0];
-  const fullSteps = Math.floor(n / options.realPerStep);
-  if (fullSteps < 1) throw new Error(`Not enough images: ${n} real images, but a step needs ${options.realPerStep}. Use a smaller batch size or more data.`);
+  const fullSteps = Math.min(options.stepsPerEpoch ?? Infinity, Math.floor(n / options.realPerStep));
+  if (fullSteps < 1) throw new Error(`Not enough images: ${n} real images, but an epoch needs at least one batch. Use a smaller batch size or more data.`);
   const stepsPerEpoch = Math.min(fullSteps, options.maxStepsPerEpoch ?? Infinity);
   const callbacks = options.callbacks ?? [];
   const ctx: TrainContext = { models, epochs: options.epochs, stepsPerEpoch, history: [...(options.history ?? [])], stopRequested: false, interrupted: false };

@@ -97,6 +97,8 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
       epochs,
       realPerStep: system.split === 'half' ? batchSize / 2 : batchSize,
       generatorBatch: batchSize,
+      // The tutorials' epoch: images / batch size steps (bat_per_epo in tutorial 000).
+      stepsPerEpoch: Math.floor(images.shape[0] / batchSize),
       initialEpoch: resumedFrom,
       maxStepsPerEpoch: options.maxStepsPerEpoch,
       seed: options.seed,
