@@ -19,7 +19,7 @@ def dcgan_mnist():
         nn.Conv2d(1, 64, 3, 2, 1), nn.LeakyReLU(0.2), nn.Dropout(0.4),
         nn.Conv2d(64, 64, 3, 2, 1), nn.LeakyReLU(0.2), nn.Dropout(0.4),
         nn.Flatten(), nn.Linear(64 * 7 * 7, 1), nn.Sigmoid())
-    return g, d, 100, (1, 28, 28), 256, "half"
+    return g, d, 100, (1, 28, 28), 256, "half", "plain"
 
 
 def dcgan_fashion():
@@ -31,35 +31,144 @@ def dcgan_fashion():
         nn.Conv2d(1, 64, 5, 2, 2), nn.LeakyReLU(0.2), nn.Dropout(0.3),
         nn.Conv2d(64, 128, 5, 2, 2), nn.LeakyReLU(0.2), nn.Dropout(0.3),
         nn.Flatten(), nn.Linear(128 * 7 * 7, 1), nn.Sigmoid())
-    return g, d, 100, (1, 28, 28), 32, "full"
+    return g, d, 100, (1, 28, 28), 32, "full", "plain"
 
 
-MODELS = {"dcgan-mnist": dcgan_mnist, "dcgan-fashion": dcgan_fashion}
+class LabelChannel(nn.Module):
+    """label -> Embedding(10, dim) -> Linear -> a (1, h, w) channel."""
+    def __init__(self, dim, h, w):
+        super().__init__()
+        self.emb, self.lin, self.hw = nn.Embedding(10, dim), nn.Linear(dim, h * w), (h, w)
+
+    def forward(self, labels):
+        return self.lin(self.emb(labels)).view(-1, 1, *self.hw)
+
+
+class CganFashionG(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.label = LabelChannel(50, 7, 7)
+        self.z = nn.Sequential(nn.Linear(100, 128 * 7 * 7), nn.LeakyReLU(0.2), nn.Unflatten(1, (128, 7, 7)))
+        self.up = nn.Sequential(
+            nn.ConvTranspose2d(129, 128, 4, 2, 1), nn.LeakyReLU(0.2),
+            nn.ConvTranspose2d(128, 128, 4, 2, 1), nn.LeakyReLU(0.2),
+            nn.Conv2d(128, 1, 7, padding=3), nn.Tanh())
+
+    def forward(self, z, labels):
+        return self.up(torch.cat([self.z(z), self.label(labels)], 1))
+
+
+class CganFashionD(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.label = LabelChannel(50, 28, 28)
+        self.net = nn.Sequential(
+            nn.Conv2d(2, 128, 3, 2, 1), nn.LeakyReLU(0.2), nn.Conv2d(128, 128, 3, 2, 1), nn.LeakyReLU(0.2),
+            nn.Flatten(), nn.Dropout(0.4), nn.Linear(128 * 7 * 7, 1), nn.Sigmoid())
+
+    def forward(self, x, labels):
+        return self.net(torch.cat([x, self.label(labels)], 1))
+
+
+class CganMnistG(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(10, 100)
+        layers, width = [], 100
+        for units in (256, 512, 1024):
+            layers += [nn.Linear(width, units), nn.LeakyReLU(0.2), nn.BatchNorm1d(units, momentum=0.2)]
+            width = units
+        self.net = nn.Sequential(*layers, nn.Linear(1024, 784), nn.Tanh(), nn.Unflatten(1, (1, 28, 28)))
+
+    def forward(self, z, labels):
+        return self.net(z * self.emb(labels))
+
+
+class CganMnistD(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(10, 784)
+        self.net = nn.Sequential(nn.Linear(784, 512), nn.LeakyReLU(0.2), nn.Linear(512, 256), nn.LeakyReLU(0.2), nn.Linear(256, 1), nn.Sigmoid())
+
+    def forward(self, x, labels):
+        return self.net(x.flatten(1) * self.emb(labels))
+
+
+class AcganG(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.label = LabelChannel(50, 7, 7)
+        self.z = nn.Sequential(nn.Linear(100, 384 * 7 * 7), nn.ReLU(), nn.Unflatten(1, (384, 7, 7)))
+        self.up = nn.Sequential(
+            nn.ConvTranspose2d(385, 192, 5, 2, 2, output_padding=1), nn.BatchNorm2d(192), nn.ReLU(),
+            nn.ConvTranspose2d(192, 1, 5, 2, 2, output_padding=1), nn.Tanh())
+
+    def forward(self, z, labels):
+        return self.up(torch.cat([self.z(z), self.label(labels)], 1))
+
+
+class AcganD(nn.Module):
+    def __init__(self):
+        super().__init__()
+        def block(cin, cout, stride, bn):
+            return [nn.Conv2d(cin, cout, 3, stride, 1)] + ([nn.BatchNorm2d(cout)] if bn else []) + [nn.LeakyReLU(0.2), nn.Dropout(0.5)]
+        self.net = nn.Sequential(*block(1, 32, 2, False), *block(32, 64, 1, True), *block(64, 128, 2, True), *block(128, 256, 1, True), nn.Flatten())
+        self.valid = nn.Sequential(nn.Linear(256 * 7 * 7, 1), nn.Sigmoid())
+        self.klass = nn.Linear(256 * 7 * 7, 10)
+
+    def forward(self, x):
+        h = self.net(x)
+        return self.valid(h), self.klass(h)
+
+
+MODELS = {
+    "dcgan-mnist": dcgan_mnist,
+    "dcgan-fashion": dcgan_fashion,
+    "cgan-fashion": lambda: (CganFashionG(), CganFashionD(), 100, (1, 28, 28), 128, "half", "conditional"),
+    "cgan-mnist": lambda: (CganMnistG(), CganMnistD(), 100, (1, 28, 28), 128, "half", "conditional"),
+    "acgan-mnist": lambda: (AcganG(), AcganD(), 100, (1, 28, 28), 64, "half", "auxiliary"),
+}
 
 
 def bench(name, iters, threads):
     torch.set_num_threads(threads)
     torch.manual_seed(0)
-    g, d, latent, shape, batch, split = MODELS[name]()
+    g, d, latent, shape, batch, split, kind = MODELS[name]()
     opt_g = torch.optim.Adam(g.parameters(), 2e-4, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(d.parameters(), 2e-4, betas=(0.5, 0.999))
-    bce = nn.BCELoss()
+    bce, ce = nn.BCELoss(), nn.CrossEntropyLoss()
     # 'half': D sees batch/2 real + batch/2 fake (tutorial 000); 'full': a batch of each (001).
     half = batch // 2 if split == "half" else batch
     real = torch.rand(half, *shape)
+    real_labels = torch.randint(0, 10, (half,))
+
+    def gen(n, labels):
+        z = torch.randn(n, latent)
+        return g(z) if kind == "plain" else g(z, labels)
+
+    def d_loss(x, labels, target):
+        if kind == "plain":
+            return bce(d(x), target)
+        if kind == "conditional":
+            return bce(d(x, labels), target)
+        valid, klass = d(x)
+        return bce(valid, target) + ce(klass, labels)
 
     def step():
+        fake_labels = torch.randint(0, 10, (half,))
         with torch.no_grad():
-            fake = g(torch.randn(half, latent))
-        x = torch.cat([real, fake])
-        y = torch.cat([torch.ones(half, 1), torch.zeros(half, 1)])
+            fake = gen(half, fake_labels)
         opt_d.zero_grad()
-        bce(d(x), y).backward()
+        if kind == "plain":  # one concatenated batch (tutorial 000's vstack)
+            d_loss(torch.cat([real, fake]), None, torch.cat([torch.ones(half, 1), torch.zeros(half, 1)])).backward()
+        else:  # real and fake batches separately, averaged (tutorial 004)
+            (0.5 * (d_loss(real, real_labels, torch.ones(half, 1)) + d_loss(fake, fake_labels, torch.zeros(half, 1)))).backward()
         opt_d.step()
         for p in d.parameters():
             p.requires_grad_(False)
         opt_g.zero_grad()
-        bce(d(g(torch.randn(batch, latent))), torch.ones(batch, 1)).backward()
+        wanted = torch.randint(0, 10, (batch,))
+        d_loss(gen(batch, wanted), wanted, torch.ones(batch, 1)).backward()
         opt_g.step()
         for p in d.parameters():
             p.requires_grad_(True)
@@ -70,10 +179,11 @@ def bench(name, iters, threads):
         step()
     ms = (time.perf_counter() - t) * 1000 / iters
     with torch.no_grad():
-        g(torch.randn(half, latent))
+        labels = torch.randint(0, 10, (half,))
+        gen(half, labels)
         t = time.perf_counter()
         for _ in range(iters):
-            g(torch.randn(half, latent))
+            gen(half, labels)
         gen_ms = (time.perf_counter() - t) * 1000 / iters
     return {"model": name, "batch": batch, "threads": threads, "torchMsPerIter": round(ms, 1),
             "torchGenForwardMs": round(gen_ms, 1), "torch": torch.__version__}
