@@ -33,3 +33,7 @@ export * from './visual/gif';
 export * from './visual/plot';
 export * from './training/generate';
 export * as conditionalModels from './models/conditional';
+export * from './latent';
+export * from './training/tape-step';
+export * from './training/schedule';
+export * as bigModels from './models/dcgan-big';

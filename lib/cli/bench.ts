@@ -84,9 +84,10 @@ async function measure(model: string, backend: BackendName, threads: number, ite
   const real = tf.randomUniform([half, ...system.imageShape], system.range === '0-1' ? 0 : -1, 1) as tf.Tensor4D;
   const labels = system.kind === 'plain' ? undefined : (tf.randomUniform([half], 0, 10, 'int32') as tf.Tensor1D);
   const stepOptions = { generatorBatch: system.batchSize, labels };
-  await trainStep(models, real, stepOptions); // warm-up: kernels set up, weights packed
+  const step = system.step ?? trainStep;
+  await step(models, real, stepOptions); // warm-up: kernels set up, weights packed
   const tensorsBefore = tf.memory().numTensors;
-  const msPerIter = await timeAsync(() => trainStep(models, real, stepOptions), iters);
+  const msPerIter = await timeAsync(() => step(models, real, stepOptions), iters);
   const tensorLeak = tf.memory().numTensors - tensorsBefore;
   const forward = async () => {
     const out = tf.tidy(() => models.generator.predict(generateLatentPoints(system.latentDim, half), { batchSize: half }) as tf.Tensor);

@@ -9,6 +9,12 @@ import { loadFashionMnist, loadMnist, ImageDataset } from '../data/mnist';
 import { scaleToSymmetric, scaleToUnit } from '../data/scale';
 import { dcganAdam, defineGan, defineConditionalGan, GanKind } from './composite';
 import * as conditional from './conditional';
+import * as big from './dcgan-big';
+import { loadCifar10 } from '../data/cifar10';
+import { padMnistTo64 } from '../data/scale';
+import { tapeStep } from '../training/tape-step';
+import { tutorial003Schedule } from '../training/schedule';
+import { StepLosses, StepOptions } from '../training/step';
 import { FASHION_CLASS_NAMES } from '../data/mnist';
 import * as dcganMnist from './dcgan-mnist';
 import * as dcganFashion from './dcgan-fashion';
@@ -44,6 +50,12 @@ export interface GanSystem {
   optimizer(): tf.Optimizer;
   /** The real training images, scaled to `range`, and their labels. */
   loadImages(limit?: number): Promise<{ images: tf.Tensor4D; labels: tf.Tensor1D }>;
+  /** Applied to each batch before the step (S4 pads MNIST to 64x64 per batch, not all at once). */
+  mapBatch?: (images: tf.Tensor4D) => tf.Tensor4D;
+  /** The training step, when not the Keras-style one (S4: tutorial 003's GradientTape step). */
+  step?: (models: GanModels, real: tf.Tensor4D, options: StepOptions) => Promise<StepLosses>;
+  /** Learning rate per epoch (S4: piecewise-constant decay). */
+  schedule?: (epoch: number) => number;
 }
 
 async function trainImages(load: (o: { limit?: number }) => Promise<ImageDataset>, limit: number | undefined, range: '0-1' | '-1-1'): Promise<{ images: tf.Tensor4D; labels: tf.Tensor1D }> {
@@ -60,6 +72,13 @@ const GREY_28 = { latentDim: 100, imageShape: [28, 28, 1] as [number, number, nu
 
 /** The conditional systems also share tanh images, half-batch steps and Adam(0.0002, 0.5). */
 const CONDITIONAL = { ...GREY_28, range: '-1-1' as const, split: 'half' as const, optimizer: () => dcganAdam() };
+
+async function cifarImages(limit?: number): Promise<{ images: tf.Tensor4D; labels: tf.Tensor1D }> {
+  const ds = await loadCifar10({ limit });
+  const images = scaleToSymmetric(ds.train.images) as tf.Tensor4D;
+  tf.dispose([ds.train.images, ds.test.images, ds.test.labels]);
+  return { images, labels: ds.train.labels };
+}
 
 export const SYSTEMS: Record<string, GanSystem> = {
   'dcgan-mnist': {
@@ -87,6 +106,47 @@ export const SYSTEMS: Record<string, GanSystem> = {
     buildNetworks: () => ({ discriminator: dcganFashion.defineDiscriminator(), generator: dcganFashion.defineGenerator(100) }),
     optimizer: () => tf.train.adam(0.001),
     loadImages: (limit) => trainImages(loadFashionMnist, limit, '-1-1'),
+  },
+  'dcgan-cifar10': {
+    name: 'dcgan-cifar10',
+    description: 'S2: the CIFAR-10 DCGAN of tutorial 002 (32x32x3, tanh, [-1, 1])',
+    batchSize: 128,
+    epochs: 150,
+    latentDim: 128,
+    imageShape: [32, 32, 3],
+    range: '-1-1',
+    split: 'half',
+    reverse: false,
+    kind: 'plain',
+    buildNetworks: () => {
+      const discriminator = big.cifarDiscriminator();
+      discriminator.compile({ optimizer: dcganAdam(), loss: 'binaryCrossentropy' });
+      return { discriminator, generator: big.cifarGenerator(128) };
+    },
+    optimizer: () => dcganAdam(),
+    loadImages: cifarImages,
+  },
+  'dcgan-64': {
+    name: 'dcgan-64',
+    description: 'S4: the 64x64 DCGAN of tutorial 003 on MNIST padded to 64x64 (GradientTape step, lr decay)',
+    batchSize: 128,
+    epochs: 35,
+    latentDim: 100,
+    imageShape: [64, 64, 1],
+    range: '-1-1',
+    split: 'full',
+    reverse: true,
+    kind: 'plain',
+    buildNetworks: () => {
+      const discriminator = big.dcgan64Discriminator(1, 64);
+      discriminator.compile({ optimizer: dcganAdam(), loss: 'binaryCrossentropy' });
+      return { discriminator, generator: big.dcgan64Generator(1, 100) };
+    },
+    optimizer: () => dcganAdam(),
+    loadImages: (limit) => trainImages(loadMnist, limit, '-1-1'),
+    mapBatch: padMnistTo64,
+    step: tapeStep,
+    schedule: tutorial003Schedule(0.0002),
   },
   'cgan-fashion': {
     ...CONDITIONAL,

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { batchDataset } from '../data/pipeline';
-import { GanModels, StepLosses, trainStep, randomLabels } from './step';
+import { GanModels, StepLosses, StepOptions, trainStep, randomLabels } from './step';
 import { generateLatentPoints } from './samples';
 
 /** What the loop records for each epoch (tutorial 003's CSV columns, and time). */
@@ -69,6 +69,10 @@ export interface TrainOptions {
   history?: EpochLogs[];
   /** Class labels of `images` (conditional and auxiliary GANs). */
   labels?: tf.Tensor1D;
+  /** The step to run (default: the Keras-style `trainStep`; `tapeStep` is tutorial 003's). */
+  step?: (models: GanModels, real: tf.Tensor4D, options: StepOptions) => Promise<StepLosses>;
+  /** Applied to each batch of images before the step (e.g. padding MNIST to 64x64). */
+  mapBatch?: (images: tf.Tensor4D) => tf.Tensor4D;
   callbacks?: GanCallback[];
 }
 
@@ -100,13 +104,15 @@ export async function trainGan(models: GanModels, images: tf.Tensor4D, options: 
   const callbacks = options.callbacks ?? [];
   const ctx: TrainContext = { models, epochs: options.epochs, stepsPerEpoch, history: [...(options.history ?? [])], stopRequested: false, interrupted: false };
   if ((models.kind ?? 'plain') !== 'plain' && !options.labels) throw new Error(`A ${models.kind} GAN trains on labelled images: pass { labels }.`);
-  const probe = tf.tidy(() => images.slice(0, Math.min(64, n)) as tf.Tensor4D);
+  const mapBatch = options.mapBatch ?? ((x: tf.Tensor4D) => x);
+  const step = options.step ?? trainStep;
+  const probe = tf.tidy(() => mapBatch(images.slice(0, Math.min(64, n)) as tf.Tensor4D));
   const probeLabels = options.labels ? (tf.tidy(() => options.labels!.slice(0, Math.min(64, n))) as tf.Tensor1D) : undefined;
   for (const cb of callbacks) await cb.onTrainBegin?.(ctx);
   for (let epoch = (options.initialEpoch ?? 0) + 1; epoch <= options.epochs && !ctx.stopRequested; epoch++) {
     for (const cb of callbacks) await cb.onEpochBegin?.(epoch, ctx);
     const started = Date.now();
-    const data = batchDataset(images, { batchSize: options.realPerStep, shuffleBuffer: options.shuffleBuffer, seed: (options.seed ?? 0) + epoch, prefetch: 0, labels: options.labels });
+    const data = batchDataset(images, { batchSize: options.realPerStep, shuffleBuffer: options.shuffleBuffer, seed: (options.seed ?? 0) + epoch, prefetch: 0, labels: options.labels, map: options.mapBatch });
     // No prefetch: in Node it would not overlap with training anyway, and an epoch cut short leaves nothing behind.
     const it = await data.iterator();
     let dSum = 0;
@@ -115,7 +121,7 @@ export async function trainGan(models: GanModels, images: tf.Tensor4D, options: 
     while (steps < stepsPerEpoch) {
       const next = await it.next();
       if (next.done) break;
-      const losses = await trainStep(models, next.value.images, { realLabel: options.realLabel, generatorBatch: options.generatorBatch, labels: next.value.labels });
+      const losses = await step(models, next.value.images, { realLabel: options.realLabel, generatorBatch: options.generatorBatch, labels: next.value.labels });
       tf.dispose([next.value.images, ...(next.value.labels ? [next.value.labels] : [])]);
       dSum += losses.dLoss;
       gSum += losses.gLoss;

@@ -14,6 +14,7 @@ import { GanModels } from './step';
 import { hasCheckpoint, loadCheckpoint } from './checkpoint';
 import { epochImages, csvLogger, checkpoints, defaultProgress, epochImageFiles } from './callbacks';
 import { gifFromPngFiles } from '../visual/gif';
+import { learningRateSchedule } from './schedule';
 import { lossFigure, figureSvg } from '../visual/plot';
 import { writeFileAtomic } from '../io';
 
@@ -84,6 +85,8 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
   const images = data.images;
   const progress = defaultProgress();
   const callbacks: GanCallback[] = [
+    // First, so the epoch's learning rate is in its logs before the CSV log writes them.
+    ...(system.schedule ? [learningRateSchedule(system.schedule)] : []),
     epochImages({ outDir: options.outDir, latentDim: system.latentDim, range: system.range, reverse: system.reverse, onImage: (png, epoch) => progress.showImage?.(png, epoch) }),
     csvLogger(path.join(options.outDir, 'log.csv')),
     checkpoints({ runDir: options.outDir, model: system.name, every: options.checkpointEvery }),
@@ -105,6 +108,8 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
       realLabel: options.realLabel,
       history,
       labels: system.kind === 'plain' ? undefined : data.labels,
+      step: system.step,
+      mapBatch: system.mapBatch,
       callbacks: [...callbacks, stopWatcher],
     });
   } finally {
