@@ -98,3 +98,29 @@ export async function loadCifar10(options: Cifar10Options = {}): Promise<ImageDa
   }
   return { train: readSplit(dir, TRAIN_FILES, options.limit), test: readSplit(dir, TEST_FILES, options.limit) };
 }
+
+/**
+ * Writes small CIFAR-10 binary batches of made-up images (colour gradients, labels cycling
+ * 0..9) into `dir`: the loaders' own format, for tests and for CI runs of the CIFAR notebook,
+ * which has no network. Never a stand-in for results: whatever uses it must say so.
+ */
+export function writeSyntheticCifar10(dir: string, perFile = 20): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const batch = (offset: number) => {
+    const bytes = new Uint8Array(perFile * RECORD);
+    for (let i = 0; i < perFile; i++) {
+      const label = (offset + i) % 10;
+      bytes[i * RECORD] = label;
+      for (let p = 0; p < 1024; p++) {
+        const y = Math.floor(p / 32);
+        const x = p % 32;
+        bytes[i * RECORD + 1 + p] = (x * 8 + label * 25) % 256;
+        bytes[i * RECORD + 1 + 1024 + p] = (y * 8) % 256;
+        bytes[i * RECORD + 1 + 2048 + p] = (label * 25) % 256;
+      }
+    }
+    return bytes;
+  };
+  TRAIN_FILES.forEach((f, k) => fs.writeFileSync(path.join(dir, f), batch(k * perFile)));
+  fs.writeFileSync(path.join(dir, TEST_FILES[0]), batch(0));
+}

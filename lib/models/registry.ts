@@ -56,6 +56,10 @@ export interface GanSystem {
   step?: (models: GanModels, real: tf.Tensor4D, options: StepOptions) => Promise<StepLosses>;
   /** Learning rate per epoch (S4: piecewise-constant decay). */
   schedule?: (epoch: number) => number;
+  /** Samples in the per-epoch grid (default 25; tutorial 003: 16). */
+  gridCount?: number;
+  /** Default checkpoint interval in epochs (default 1; tutorial 003 saves every 15). */
+  checkpointEvery?: number;
 }
 
 async function trainImages(load: (o: { limit?: number }) => Promise<ImageDataset>, limit: number | undefined, range: '0-1' | '-1-1'): Promise<{ images: tf.Tensor4D; labels: tf.Tensor1D }> {
@@ -147,6 +151,8 @@ export const SYSTEMS: Record<string, GanSystem> = {
     mapBatch: padMnistTo64,
     step: tapeStep,
     schedule: tutorial003Schedule(0.0002),
+    gridCount: 16,
+    checkpointEvery: 15,
   },
   'cgan-fashion': {
     ...CONDITIONAL,

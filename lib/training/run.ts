@@ -35,7 +35,7 @@ export interface RunOptions {
   seed?: number;
   /** Target for real images in D's update, e.g. 0.9 (one-sided label smoothing). Default 1. */
   realLabel?: number;
-  /** Checkpoint every N epochs (default 1). */
+  /** Checkpoint every N epochs (default: the system's, else 1; the last epoch and a stop are always saved). */
   checkpointEvery?: number;
   /** Continue from the run folder's checkpoint if there is one (default true). */
   resume?: boolean;
@@ -87,9 +87,9 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
   const callbacks: GanCallback[] = [
     // First, so the epoch's learning rate is in its logs before the CSV log writes them.
     ...(system.schedule ? [learningRateSchedule(system.schedule)] : []),
-    epochImages({ outDir: options.outDir, latentDim: system.latentDim, range: system.range, reverse: system.reverse, onImage: (png, epoch) => progress.showImage?.(png, epoch) }),
+    epochImages({ outDir: options.outDir, latentDim: system.latentDim, range: system.range, reverse: system.reverse, count: system.gridCount, onImage: (png, epoch) => progress.showImage?.(png, epoch) }),
     csvLogger(path.join(options.outDir, 'log.csv')),
-    checkpoints({ runDir: options.outDir, model: system.name, every: options.checkpointEvery }),
+    checkpoints({ runDir: options.outDir, model: system.name, every: options.checkpointEvery ?? system.checkpointEvery }),
     ...(options.progress ?? true ? [progress] : []),
     ...(options.callbacks ?? []),
   ];
