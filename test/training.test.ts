@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { useWasm } from './helpers';
 import { generateRealSamples, generateLatentPoints, generateFakeSamples } from '../lib/training/samples';
 import { summarizePerformance } from '../lib/training/summarize';
-import { runTraining } from '../lib/training/run';
+import { runTraining, stopOnInterrupt } from '../lib/training/run';
 import { trainGan, EpochLogs } from '../lib/training/loop';
 import { historyCsv } from '../lib/training/callbacks';
 import { buildSystem, getSystem } from '../lib/models/registry';
@@ -149,4 +149,27 @@ test('command-line flags are validated with clear messages', () => {
   assert.throws(() => parseArgs(['--model', 'c'], specs), /--model must be one of a, b; got "c"/);
   assert.throws(() => parseArgs(['--bogus'], specs), /Unknown option --bogus/);
   assert.throws(() => parseArgs(['--epochs'], specs), /--epochs needs a value/);
+});
+
+test('Ctrl-C stops after the current step, saves a checkpoint, and the same run resumes', async () => {
+  await useWasm();
+  const images = tf.randomUniform([32, 28, 28, 1]) as tf.Tensor4D;
+  const outDir = path.join(tmp, 'interrupted');
+  const common = { model: 'dcgan-mnist', batchSize: 8, images, outDir, progress: false, epochs: 3 };
+  // Simulates the user's Ctrl-C during the second step of epoch 2.
+  const pressCtrlC: import('../lib/training/loop').GanCallback = {
+    onStepEnd: (step, _losses, ctx) => {
+      if (ctx.history.length === 1 && step === 2) process.emit('SIGINT');
+    },
+  };
+  const stopped = await runTraining({ ...common, callbacks: [stopOnInterrupt(), pressCtrlC] });
+  assert.equal(stopped.interrupted, true);
+  assert.deepEqual(stopped.history.map((h) => h.epoch), [1], 'the cut epoch is not logged as done');
+  const state = JSON.parse(fs.readFileSync(path.join(outDir, 'checkpoint', 'state.json'), 'utf8'));
+  assert.equal(state.epoch, 1);
+  assert.equal(state.partial, true);
+  assert.equal(process.listenerCount('SIGINT'), 0, 'the handler is removed after training');
+  const resumed = await runTraining({ ...common, callbacks: [stopOnInterrupt()] });
+  assert.equal(resumed.resumedFrom, 1);
+  assert.deepEqual(resumed.history.map((h) => h.epoch), [1, 2, 3]);
 });
