@@ -18,6 +18,7 @@ export async function writeFolderAtomic(dir: string, fill: (tmp: string) => void
   const tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(dir)}.tmp-`));
   try {
     await fill(tmp);
+    fs.chmodSync(tmp, 0o755); // mkdtemp makes it private; a saved model is meant to be served and shared
     const old = `${dir}.old-${process.pid}`;
     if (fs.existsSync(dir)) fs.renameSync(dir, old);
     fs.renameSync(tmp, dir);
