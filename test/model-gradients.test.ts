@@ -1,7 +1,12 @@
 /**
  * Whole-model weight gradients of each tutorial system on wasm (with our kernels) against
- * the cpu backend. Tolerance: per weight tensor, max |wasm - cpu| / max |cpu| < 1e-3
- * (gradients pass through several layers of float32 sums; a wrong kernel gives O(1) errors).
+ * the cpu backend. Tolerance: per weight tensor, max |wasm - cpu| / max |cpu| < 5e-3.
+ * Gradients pass through up to eight layers of float32 sums of 10^3-10^4 terms taken in a
+ * different order on each backend (seen: up to 2e-3 for the AC-GAN's label embedding);
+ * a wrong kernel gives errors of order 1.
+ * dcgan-64 (S4) is left out: its 64x64 layers with 1024 channels take minutes per pass on
+ * the cpu backend. Every kernel it uses (4x4 stride-2 convolutions and transposed
+ * convolutions, a 4x4 valid one, BatchNorm, LeakyReLU) is checked in kernels.test.ts and here.
  * Models run in inference mode so Dropout is off and both backends compute the same thing;
  * BatchNormalization's training mode is checked on its own below.
  */
@@ -10,8 +15,9 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { useWasm, useCpu, rng, randomValues, relativeError } from './helpers';
 import { getSystem, SYSTEMS } from '../lib/models/registry';
+import { setGlobalSeed } from '../lib/random';
 
-const TOLERANCE = 1e-3;
+const TOLERANCE = 5e-3;
 
 const vars = (m: tf.LayersModel) => m.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
 
@@ -30,10 +36,11 @@ function ganGradients(g: tf.LayersModel, d: tf.LayersModel, z: tf.Tensor, labels
   });
 }
 
-for (const name of Object.keys(SYSTEMS)) {
+for (const name of Object.keys(SYSTEMS).filter((n) => n !== 'dcgan-64')) {
   test(`${name}: weight gradients on wasm match cpu`, async () => {
     const system = getSystem(name);
     await useCpu();
+    setGlobalSeed(`gradients-${name}`); // the same initial weights on every run
     const { generator, discriminator } = system.buildNetworks();
     const r = rng(5);
     const z = tf.tensor2d(randomValues([2, system.latentDim], r), [2, system.latentDim]);
