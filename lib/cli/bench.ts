@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend, loadNativeBinding, BackendName, parseBackendName } from '../backend';
 import { SYSTEMS, getSystem, buildSystem } from '../models/registry';
 import { trainStep } from '../training/step';
-import { generateLatentPoints } from '../training/samples';
+import { generateLatentPoints, runGenerator } from '../training/samples';
 
 interface Args {
   models: string[];
@@ -90,7 +90,8 @@ async function measure(model: string, backend: BackendName, threads: number, ite
   const msPerIter = await timeAsync(() => step(models, real, stepOptions), iters);
   const tensorLeak = tf.memory().numTensors - tensorsBefore;
   const forward = async () => {
-    const out = tf.tidy(() => models.generator.predict(generateLatentPoints(system.latentDim, half), { batchSize: half }) as tf.Tensor);
+    // Conditional generators get the same random labels as the training step.
+    const out = tf.tidy(() => runGenerator(models.generator, generateLatentPoints(system.latentDim, half), labels));
     await out.data();
     out.dispose();
   };

@@ -7,8 +7,8 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { GanCallback, EpochLogs, TrainContext } from './loop';
 import { StepLosses } from './step';
-import { generateLatentPoints } from './samples';
-import { classGrid, isConditional } from './generate';
+import { generateLatentPoints, isConditional, runGenerator } from './samples';
+import { classGrid } from './generate';
 import { saveCheckpoint } from './checkpoint';
 import { gridPng, PixelRange } from '../visual/grid';
 import { writeFileAtomic } from '../io';
@@ -55,7 +55,7 @@ export function epochImages(options: EpochImagesOptions): GanCallback {
       const perClass = options.perClass ?? 10;
       const images = conditional
         ? classGrid(ctx.models.generator, { numClasses: options.numClasses ?? 10, perClass, seed: options.seed ?? 42 })
-        : tf.tidy(() => ctx.models.generator.predict(z!, { batchSize: count }) as tf.Tensor4D);
+        : runGenerator(ctx.models.generator, z!);
       const cols = conditional ? perClass : Math.ceil(Math.sqrt(count));
       const png = gridPng(images, { cols, range: options.range, reverse: options.reverse, scale: 2, gap: 2 });
       images.dispose();

@@ -3,24 +3,10 @@
  * take [noise, label]) images of a chosen class, or a grid ordered by class.
  */
 import * as tf from '@tensorflow/tfjs';
-import { generateLatentPoints } from './samples';
-
-/** True when the generator takes a class label as its second input. */
-export function isConditional(generator: tf.LayersModel): boolean {
-  return generator.inputs.length === 2;
-}
+import { generateLatentPoints, isConditional, runGenerator } from './samples';
 
 function latentDimOf(generator: tf.LayersModel): number {
   return generator.inputs[0].shape[1] as number;
-}
-
-/** Runs the generator on latent points `z` (and class `labels` when it is conditional). */
-export function runGenerator(generator: tf.LayersModel, z: tf.Tensor2D, labels?: number[]): tf.Tensor4D {
-  return tf.tidy(() => {
-    if (!isConditional(generator)) return generator.predict(z, { batchSize: z.shape[0] }) as tf.Tensor4D;
-    if (!labels || labels.length !== z.shape[0]) throw new Error(`This generator is conditional: give one class label per latent point (${z.shape[0]}).`);
-    return generator.predict([z, tf.tensor2d(labels, [labels.length, 1])], { batchSize: z.shape[0] }) as tf.Tensor4D;
-  });
 }
 
 export interface GenerateOptions {

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { batchDataset } from '../data/pipeline';
 import { GanModels, StepLosses, StepOptions, trainStep, randomLabels } from './step';
-import { generateLatentPoints } from './samples';
+import { generateLatentPoints, runGenerator } from './samples';
 
 /** What the loop records for each epoch (tutorial 003's CSV columns, and time). */
 export interface EpochLogs {
@@ -84,12 +84,12 @@ export function discriminatorOutputs(models: GanModels, real: tf.Tensor4D, label
     const z = generateLatentPoints(models.latentDim, n);
     const head = (out: tf.Tensor | tf.Tensor[]) => (Array.isArray(out) ? out[0] : out);
     if (kind === 'plain') {
-      const fake = models.generator.predict(z, { batchSize: n }) as tf.Tensor4D;
+      const fake = runGenerator(models.generator, z);
       return { realP: head(models.discriminator.predict(real)).mean().dataSync()[0], fakeP: head(models.discriminator.predict(fake)).mean().dataSync()[0] };
     }
     const realLabels = labels!.reshape([n, 1]).toFloat();
     const fakeLabels = randomLabels(n, models.numClasses ?? 10);
-    const fake = models.generator.predict([z, fakeLabels], { batchSize: n }) as tf.Tensor4D;
+    const fake = runGenerator(models.generator, z, fakeLabels);
     const d = (x: tf.Tensor4D, l: tf.Tensor) => head(kind === 'conditional' ? models.discriminator.predict([x, l]) : models.discriminator.predict(x));
     return { realP: d(real, realLabels).mean().dataSync()[0], fakeP: d(fake, fakeLabels).mean().dataSync()[0] };
   });

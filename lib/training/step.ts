@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { GanKind } from '../models/composite';
-import { generateLatentPoints } from './samples';
+import { generateLatentPoints, runGenerator } from './samples';
 
 export interface GanModels {
   generator: tf.LayersModel;
@@ -58,7 +58,7 @@ export async function trainStep(models: GanModels, real: tf.Tensor4D, options: S
   let dLoss: number;
   if (kind === 'plain') {
     const { x, y } = tf.tidy(() => {
-      const fake = models.generator.predict(generateLatentPoints(models.latentDim, n), { batchSize: n }) as tf.Tensor4D;
+      const fake = runGenerator(models.generator, generateLatentPoints(models.latentDim, n));
       return { x: tf.concat([real, fake]), y: tf.concat([tf.fill([n, 1], realTarget), tf.zeros([n, 1])]) };
     });
     dLoss = firstLoss(await models.discriminator.trainOnBatch(x, y));
@@ -68,7 +68,7 @@ export async function trainStep(models: GanModels, real: tf.Tensor4D, options: S
     const classes = models.numClasses ?? 10;
     const realLabels = tf.tidy(() => options.labels!.reshape([n, 1]).toFloat());
     const fakeLabels = randomLabels(n, classes);
-    const fake = tf.tidy(() => models.generator.predict([generateLatentPoints(models.latentDim, n), fakeLabels], { batchSize: n }) as tf.Tensor4D);
+    const fake = tf.tidy(() => runGenerator(models.generator, generateLatentPoints(models.latentDim, n), fakeLabels));
     const ones = tf.fill([n, 1], realTarget);
     const zeros = tf.zeros([n, 1]);
     const lossReal = kind === 'conditional'
