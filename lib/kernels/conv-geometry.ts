@@ -28,3 +28,10 @@ export function checkSupported(kernel: string, attrs: ConvGradAttrs): void {
 export function forwardConvInfo(xShape: [number, number, number, number], filterShape: [number, number, number, number], attrs: ConvGradAttrs): tf.backend_util.Conv2DInfo {
   return tf.backend_util.computeConv2DInfo(xShape, filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
 }
+
+/** Throws when dy does not have the forward convolution's output shape. */
+export function checkDyShape(kernel: string, dy: tf.TensorInfo, expected: [number, number, number, number], forWhat: string): void {
+  if (dy.shape.length !== 4 || dy.shape.some((d, i) => d !== expected[i])) {
+    throw new Error(`${kernel}: dy has shape [${dy.shape}] but ${forWhat} gives [${expected}].`);
+  }
+}

@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { WasmOps, WasmBackendLike, KernelArgs } from './wasm-ops';
-import { ConvGradAttrs, checkSupported, forwardConvInfo } from './conv-geometry';
+import { ConvGradAttrs, checkSupported, checkDyShape, forwardConvInfo } from './conv-geometry';
 import { singleOutputFilterGrad } from './single-output-conv';
 
 interface Attrs extends ConvGradAttrs {
@@ -28,9 +28,7 @@ export function conv2DBackpropFilterWasm(args: KernelArgs): tf.TensorInfo {
   const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow } = info;
   const [n, h, w, ci] = x.shape;
   const co = attrs.filterShape[3];
-  if (dy.shape[1] !== oh || dy.shape[2] !== ow || dy.shape[0] !== n || dy.shape[3] !== co) {
-    throw new Error(`Conv2DBackpropFilter: dy has shape [${dy.shape}] but the forward convolution gives [${n},${oh},${ow},${co}].`);
-  }
+  checkDyShape('Conv2DBackpropFilter', dy, [n, oh, ow, co], 'the forward convolution');
   // Rows of the padded input that the forward pass read: (oh-1)*sh + fh, starting at -top.
   const top = info.padInfo.top;
   const left = info.padInfo.left;

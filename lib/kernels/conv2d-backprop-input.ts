@@ -12,7 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { WasmOps, WasmBackendLike, KernelArgs } from './wasm-ops';
-import { ConvGradAttrs, checkSupported, forwardConvInfo } from './conv-geometry';
+import { ConvGradAttrs, checkSupported, checkDyShape, forwardConvInfo } from './conv-geometry';
 
 interface Attrs extends ConvGradAttrs {
   inputShape: [number, number, number, number];
@@ -64,9 +64,7 @@ export function conv2DBackpropInputWasm(args: KernelArgs): tf.TensorInfo {
   const [n, ih, iw, ci] = attrs.inputShape;
   const info = forwardConvInfo(attrs.inputShape, filter.shape as [number, number, number, number], attrs);
   const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow, outChannels: co } = info;
-  if (dy.shape[0] !== n || dy.shape[1] !== oh || dy.shape[2] !== ow || dy.shape[3] !== co) {
-    throw new Error(`Conv2DBackpropInput: dy has shape [${dy.shape}] but input shape [${attrs.inputShape}] with this filter and padding gives [${n},${oh},${ow},${co}].`);
-  }
+  checkDyShape('Conv2DBackpropInput', dy, [n, oh, ow, co], `input shape [${attrs.inputShape}] with this filter and padding`);
   const { values, jh, jw } = phaseFilter(ops.view(filter), fh, fw, ci, co, sh, sw);
   const wPhase = ops.fromValues([jh, jw, co, sh * sw * ci], values);
   const py = axisPlan(ih, oh, info.padInfo.top, sh, jh);
