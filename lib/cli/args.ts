@@ -10,6 +10,8 @@ export interface FlagSpec {
   choices?: string[];
   min?: number;
   max?: number;
+  /** Other spellings accepted (e.g. tutorial 003's `--DatasetPath`). */
+  aliases?: string[];
 }
 
 export type ParsedArgs = Record<string, string | number | boolean | undefined>;
@@ -18,7 +20,8 @@ export function usage(command: string, specs: FlagSpec[]): string {
   const lines = specs.map((s) => {
     const arg = s.type === 'boolean' ? '' : s.choices ? ` <${s.choices.join('|')}>` : ` <${s.type === 'string' ? 'value' : s.type}>`;
     const def = s.default !== undefined && s.type !== 'boolean' ? ` (default ${s.default})` : '';
-    return `  --${s.name}${arg}\n      ${s.help}${def}`;
+    const also = s.aliases?.length ? ` [also ${s.aliases.map((a) => `--${a}`).join(', ')}]` : '';
+    return `  --${s.name}${arg}\n      ${s.help}${def}${also}`;
   });
   return `Usage: ${command} [options]\n\nOptions:\n${lines.join('\n')}\n  --help\n      Show this help.`;
 }
@@ -34,11 +37,13 @@ export function parseArgs(argv: string[], specs: FlagSpec[]): ParsedArgs {
       continue;
     }
     if (!token.startsWith('--')) throw new Error(`Unexpected argument "${token}": options start with --. Run with --help for the list.`);
-    const [name, inline] = token.slice(2).split(/=(.*)/s, 2);
-    const spec = specs.find((s) => s.name === name);
-    if (!spec) throw new Error(`Unknown option --${name}. Run with --help for the list.`);
+    const [given, inline] = token.slice(2).split(/=(.*)/s, 2);
+    const spec = specs.find((s) => s.name === given || s.aliases?.includes(given));
+    if (!spec) throw new Error(`Unknown option --${given}. Run with --help for the list.`);
+    const name = spec.name;
     if (spec.type === 'boolean') {
-      out[name] = inline === undefined ? true : inline !== 'false';
+      if (inline !== undefined && !['true', 'false'].includes(inline)) throw new Error(`--${name} takes no value or =true / =false; got "${inline}".`);
+      out[name] = inline === undefined ? true : inline === 'true';
       continue;
     }
     const raw = inline ?? argv[++i];

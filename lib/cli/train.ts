@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend';
-import { SYSTEMS, getSystem, buildSystem } from '../models/registry';
+import { SYSTEMS, IMAGE_TYPES, getSystem, buildSystem, configureSystem, SystemOverrides } from '../models/registry';
 import { runTraining, stopOnInterrupt } from '../training/run';
 import { lossFigure, plotInteractive } from '../visual/plot';
 import { FlagSpec, parseArgs, usage } from './args';
@@ -16,8 +16,17 @@ import { FlagSpec, parseArgs, usage } from './args';
 const FLAGS: FlagSpec[] = [
   { name: 'model', type: 'string', help: 'which tutorial system to train', choices: Object.keys(SYSTEMS), default: 'dcgan-mnist' },
   { name: 'epochs', type: 'int', help: 'total epochs (default: the tutorial\'s)', min: 1 },
-  { name: 'batch-size', type: 'int', help: 'batch size (default: the tutorial\'s)', min: 2 },
+  { name: 'batch-size', type: 'int', help: 'batch size (default: the tutorial\'s)', min: 2, aliases: ['BATCH_SIZE'] },
   { name: 'out', type: 'string', help: 'run folder for grids, log, checkpoints, GIF', default: 'runs/default' },
+  { name: 'log-path', type: 'string', help: 'folder for log.csv (default: --out)', aliases: ['LOG_PATH'] },
+  { name: 'model-path', type: 'string', help: 'folder for checkpoint/ and generator/ (default: --out)', aliases: ['MODEL_PATH'] },
+  { name: 'dataset-path', type: 'string', help: 'dataset folder: MNIST/Fashion-MNIST IDX files, or CelebA\'s root (dcgan-64)', aliases: ['DatasetPath'] },
+  { name: 'image-type', type: 'string', help: 'dcgan-64: dataset, MNIST padded to the input size or a CelebA image folder', choices: [...IMAGE_TYPES], aliases: ['ImageType'] },
+  { name: 'partition', type: 'string', help: 'dcgan-64: split to train on (CelebA: train/val/test/all; MNIST: train/test/all)', choices: ['train', 'val', 'test', 'all'], aliases: ['Partition'] },
+  { name: 'bbox', type: 'boolean', help: 'dcgan-64 with img_celeba: crop faces by list_bbox_celeba.txt (default true; --bbox=false keeps whole images)' },
+  { name: 'input-size', type: 'int', help: 'dcgan-64: image size, a power of two 16..256 (tutorial: 64)', min: 16, max: 256, aliases: ['DisInSize'] },
+  { name: 'noise-dim', type: 'int', help: 'latent (noise) dimension (default: the tutorial\'s)', min: 1, max: 4096, aliases: ['noise_dim'] },
+  { name: 'lr', type: 'number', help: 'learning rate of both Adam optimizers (default: the tutorial\'s; a schedule scales with it)', min: 1e-7, max: 0.1 },
   { name: 'limit', type: 'int', help: 'use only the first N training images', min: 1 },
   { name: 'steps-per-epoch', type: 'int', help: 'cap on steps per epoch (quick runs)', min: 1 },
   { name: 'seed', type: 'int', help: 'random seed: a run repeats exactly on the same backend' },
@@ -36,7 +45,15 @@ async function main(): Promise<void> {
     console.log(usage('npm run train --', FLAGS));
     return;
   }
-  const system = getSystem(String(args.model));
+  const system = configureSystem(getSystem(String(args.model)), {
+    datasetPath: args['dataset-path'] as string | undefined,
+    imageType: args['image-type'] as SystemOverrides['imageType'],
+    partition: args.partition as SystemOverrides['partition'],
+    bbox: args.bbox as boolean | undefined,
+    imageSize: args['input-size'] as number | undefined,
+    latentDim: args['noise-dim'] as number | undefined,
+    learningRate: args.lr as number | undefined,
+  });
   await initBackend(args.backend as string | undefined, { threads: args.threads as number | undefined });
   if (args.summary) {
     const models = buildSystem(system);
@@ -48,8 +65,10 @@ async function main(): Promise<void> {
   }
   const started = Date.now();
   const result = await runTraining({
-    model: system.name,
+    model: system,
     outDir: String(args.out),
+    logDir: args['log-path'] as string | undefined,
+    modelDir: args['model-path'] as string | undefined,
     epochs: args.epochs as number | undefined,
     batchSize: args['batch-size'] as number | undefined,
     limit: args.limit as number | undefined,

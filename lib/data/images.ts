@@ -104,9 +104,17 @@ export function readBoundingBoxes(file: string): Map<string, BoundingBox> {
   return boxes;
 }
 
+/**
+ * CelebA's image folders, by tutorial 003's names: `img_celeba` (in the wild, with
+ * bounding boxes), `img_align_celeba` (aligned JPEG), `img_align_celeba_png` (aligned PNG).
+ * `align` and `wild` are short names for the first two.
+ */
+export type CelebAImageType = 'img_celeba' | 'img_align_celeba' | 'img_align_celeba_png' | 'align' | 'wild';
+
 export interface CelebAOptions {
-  /** `align`: img_align_celeba (aligned and cropped); `wild`: img_celeba cropped by list_bbox_celeba.txt. */
-  imageType?: 'align' | 'wild';
+  imageType?: CelebAImageType;
+  /** Crop in-the-wild images by list_bbox_celeba.txt (default true; tutorial 003's `bbox`). Ignored for aligned images. */
+  bbox?: boolean;
   partition?: Partition;
   size?: number;
   limit?: number;
@@ -116,16 +124,19 @@ export interface CelebAOptions {
 /** CelebA from its official folder layout, as tutorial 003 reads it. */
 export async function loadCelebA(root: string, options: CelebAOptions = {}): Promise<tf.Tensor4D> {
   const type = options.imageType ?? 'align';
-  const dir = path.join(root, type === 'align' ? 'img_align_celeba' : 'img_celeba');
+  const folder = type === 'align' ? 'img_align_celeba' : type === 'wild' ? 'img_celeba' : type;
+  const dir = path.join(root, folder);
   const partition = options.partition ?? 'all';
   const partitionFile = [path.join(root, 'list_eval_partition.txt'), path.join(root, 'Eval', 'list_eval_partition.txt')].find((f) => fs.existsSync(f));
   let files: string[] | undefined;
   if (partition !== 'all' || partitionFile) {
     if (!partitionFile) throw new Error(`Partition "${partition}" needs list_eval_partition.txt in ${root} (or ${root}/Eval).`);
     files = readPartition(partitionFile, partition);
+    // The partition list names .jpg files; the PNG release holds the same names as .png.
+    if (folder === 'img_align_celeba_png') files = files.map((f) => f.replace(/\.jpg$/i, '.png'));
   }
   let boxes: Map<string, BoundingBox> | undefined;
-  if (type === 'wild') {
+  if (folder === 'img_celeba' && (options.bbox ?? true)) {
     const bboxFile = [path.join(root, 'list_bbox_celeba.txt'), path.join(root, 'Anno', 'list_bbox_celeba.txt')].find((f) => fs.existsSync(f)) ?? path.join(root, 'list_bbox_celeba.txt');
     boxes = readBoundingBoxes(bboxFile);
   }

@@ -44,15 +44,28 @@ export function cifarDiscriminator(): tf.LayersModel {
   return tf.model({ inputs: image, outputs: out, name: 'discriminator' });
 }
 
-/** S4 generator (tutorial 003's Gen_Net). */
-export function dcgan64Generator(channels = 1, latentDim = 100): tf.LayersModel {
+/**
+ * Stride-2 layers between 4x4 and `size` (64 -> 4). Tutorial 003 fixes 64; other powers of
+ * two from 16 to 256 get the same design with one stride-2 layer more or fewer.
+ */
+export function dcgan64Depth(size: number): number {
+  const depth = Math.log2(size) - 2;
+  if (!Number.isInteger(depth) || depth < 2 || depth > 6) {
+    throw new Error(`The 64x64 DCGAN's image size must be a power of two from 16 to 256 (tutorial 003: 64); got ${size}.`);
+  }
+  return depth;
+}
+
+/** S4 generator (tutorial 003's Gen_Net): 1x1 -> 4x4x1024, then halving channels per doubling. */
+export function dcgan64Generator(channels = 1, latentDim = 100, size = 64): tf.LayersModel {
+  const depth = dcgan64Depth(size);
   const z = tf.input({ shape: [latentDim] });
   let x = apply(tf.layers.reshape({ targetShape: [1, 1, latentDim] }), z);
   x = apply(tf.layers.conv2dTranspose({ filters: 1024, kernelSize: 4, strides: 1, padding: 'valid' }), x);
   x = apply(tf.layers.batchNormalization(), x);
   x = apply(tf.layers.leakyReLU({ alpha: 0.3 }), x);
-  for (const filters of [512, 256, 128]) {
-    x = apply(tf.layers.conv2dTranspose({ filters, kernelSize: 4, strides: 2, padding: 'same' }), x);
+  for (let i = 1; i < depth; i++) {
+    x = apply(tf.layers.conv2dTranspose({ filters: 1024 >> i, kernelSize: 4, strides: 2, padding: 'same' }), x);
     x = apply(tf.layers.batchNormalization(), x);
     x = apply(tf.layers.leakyReLU({ alpha: 0.3 }), x);
   }
@@ -62,11 +75,13 @@ export function dcgan64Generator(channels = 1, latentDim = 100): tf.LayersModel 
 
 /** S4 discriminator (tutorial 003's Dis_Net). */
 export function dcgan64Discriminator(channels = 1, size = 64): tf.LayersModel {
+  const depth = dcgan64Depth(size);
   const image = tf.input({ shape: [size, size, channels] });
-  let x = apply(tf.layers.conv2d({ filters: 128, kernelSize: 4, strides: 2, padding: 'same' }), image);
+  // Channels double per halving and end at 1024 on 4x4 (64x64: 128, 256, 512, 1024).
+  let x = apply(tf.layers.conv2d({ filters: 1024 >> (depth - 1), kernelSize: 4, strides: 2, padding: 'same' }), image);
   x = apply(tf.layers.leakyReLU({ alpha: 0.3 }), x);
-  for (const filters of [256, 512, 1024]) {
-    x = apply(tf.layers.conv2d({ filters, kernelSize: 4, strides: 2, padding: 'same' }), x);
+  for (let i = depth - 2; i >= 0; i--) {
+    x = apply(tf.layers.conv2d({ filters: 1024 >> i, kernelSize: 4, strides: 2, padding: 'same' }), x);
     x = apply(tf.layers.batchNormalization(), x);
     x = apply(tf.layers.leakyReLU({ alpha: 0.3 }), x);
     x = apply(tf.layers.dropout({ rate: 0.3 }), x);

@@ -11,7 +11,8 @@ import { dcganAdam, defineGan, defineConditionalGan, GanKind } from './composite
 import * as conditional from './conditional';
 import * as big from './dcgan-big';
 import { loadCifar10 } from '../data/cifar10';
-import { padMnistTo64 } from '../data/scale';
+import { padMnistTo64, resizeWithPad } from '../data/scale';
+import { loadCelebA, CelebAImageType, Partition } from '../data/images';
 import { tapeStep } from '../training/tape-step';
 import { tutorial003Schedule } from '../training/schedule';
 import { StepLosses, StepOptions } from '../training/step';
@@ -44,8 +45,10 @@ export interface GanSystem {
   kind: GanKind;
   /** Names of the classes, for class-ordered grids (conditional systems). */
   classNames?: string[];
-  /** A fresh generator and a compiled discriminator. */
-  buildNetworks(): { generator: tf.LayersModel; discriminator: tf.LayersModel };
+  /** A fresh generator and a compiled discriminator for this system's latent size and image shape. */
+  buildNetworks(): Networks;
+  /** The same networks for another latent size or image shape (see `configureSystem`). */
+  networks(latentDim: number, imageShape: [number, number, number]): Networks;
   /** The optimizer of each network. */
   optimizer(): tf.Optimizer;
   /** The real training images, scaled to `range`, and their labels. */
@@ -60,6 +63,16 @@ export interface GanSystem {
   gridCount?: number;
   /** Default checkpoint interval in epochs (default 1; tutorial 003 saves every 15). */
   checkpointEvery?: number;
+}
+
+export interface Networks {
+  generator: tf.LayersModel;
+  discriminator: tf.LayersModel;
+}
+
+/** A system whose `buildNetworks` uses its own latent size and image shape. */
+function defineSystem(spec: Omit<GanSystem, 'buildNetworks'>): GanSystem {
+  return { ...spec, buildNetworks() { return this.networks(this.latentDim, this.imageShape); } };
 }
 
 async function trainImages(load: (o: { limit?: number }) => Promise<ImageDataset>, limit: number | undefined, range: '0-1' | '-1-1'): Promise<{ images: tf.Tensor4D; labels: tf.Tensor1D }> {
@@ -85,7 +98,7 @@ async function cifarImages(limit?: number): Promise<{ images: tf.Tensor4D; label
 }
 
 export const SYSTEMS: Record<string, GanSystem> = {
-  'dcgan-mnist': {
+  'dcgan-mnist': defineSystem({
     ...GREY_28,
     name: 'dcgan-mnist',
     description: 'S0: the MNIST DCGAN of tutorial 000 (sigmoid output, [0, 1])',
@@ -94,11 +107,11 @@ export const SYSTEMS: Record<string, GanSystem> = {
     range: '0-1',
     split: 'half',
     kind: 'plain',
-    buildNetworks: () => ({ discriminator: dcganMnist.defineDiscriminator(), generator: dcganMnist.defineGenerator(100) }),
+    networks: (latentDim) => ({ discriminator: dcganMnist.defineDiscriminator(), generator: dcganMnist.defineGenerator(latentDim) }),
     optimizer: () => dcganAdam(),
     loadImages: (limit) => trainImages(loadMnist, limit, '0-1'),
-  },
-  'dcgan-fashion': {
+  }),
+  'dcgan-fashion': defineSystem({
     ...GREY_28,
     name: 'dcgan-fashion',
     description: 'S1: the Fashion-MNIST DCGAN of tutorial 001 (tanh output, [-1, 1])',
@@ -107,11 +120,11 @@ export const SYSTEMS: Record<string, GanSystem> = {
     range: '-1-1',
     split: 'full',
     kind: 'plain',
-    buildNetworks: () => ({ discriminator: dcganFashion.defineDiscriminator(), generator: dcganFashion.defineGenerator(100) }),
+    networks: (latentDim) => ({ discriminator: dcganFashion.defineDiscriminator(), generator: dcganFashion.defineGenerator(latentDim) }),
     optimizer: () => tf.train.adam(0.001),
     loadImages: (limit) => trainImages(loadFashionMnist, limit, '-1-1'),
-  },
-  'dcgan-cifar10': {
+  }),
+  'dcgan-cifar10': defineSystem({
     name: 'dcgan-cifar10',
     description: 'S2: the CIFAR-10 DCGAN of tutorial 002 (32x32x3, tanh, [-1, 1])',
     batchSize: 128,
@@ -122,15 +135,11 @@ export const SYSTEMS: Record<string, GanSystem> = {
     split: 'half',
     reverse: false,
     kind: 'plain',
-    buildNetworks: () => {
-      const discriminator = big.cifarDiscriminator();
-      discriminator.compile({ optimizer: dcganAdam(), loss: 'binaryCrossentropy' });
-      return { discriminator, generator: big.cifarGenerator(128) };
-    },
+    networks: (latentDim) => ({ discriminator: big.cifarDiscriminator(), generator: big.cifarGenerator(latentDim) }),
     optimizer: () => dcganAdam(),
     loadImages: cifarImages,
-  },
-  'dcgan-64': {
+  }),
+  'dcgan-64': defineSystem({
     name: 'dcgan-64',
     description: 'S4: the 64x64 DCGAN of tutorial 003 on MNIST padded to 64x64 (GradientTape step, lr decay)',
     batchSize: 128,
@@ -141,11 +150,7 @@ export const SYSTEMS: Record<string, GanSystem> = {
     split: 'full',
     reverse: true,
     kind: 'plain',
-    buildNetworks: () => {
-      const discriminator = big.dcgan64Discriminator(1, 64);
-      discriminator.compile({ optimizer: dcganAdam(), loss: 'binaryCrossentropy' });
-      return { discriminator, generator: big.dcgan64Generator(1, 100) };
-    },
+    networks: (latentDim, [size, , channels]) => ({ discriminator: big.dcgan64Discriminator(channels, size), generator: big.dcgan64Generator(channels, latentDim, size) }),
     optimizer: () => dcganAdam(),
     loadImages: (limit) => trainImages(loadMnist, limit, '-1-1'),
     mapBatch: padMnistTo64,
@@ -153,8 +158,8 @@ export const SYSTEMS: Record<string, GanSystem> = {
     schedule: tutorial003Schedule(0.0002),
     gridCount: 16,
     checkpointEvery: 15,
-  },
-  'cgan-fashion': {
+  }),
+  'cgan-fashion': defineSystem({
     ...CONDITIONAL,
     name: 'cgan-fashion',
     description: 'S3: the conditional DCGAN of tutorial 002 (label as an extra channel), Fashion-MNIST',
@@ -162,10 +167,10 @@ export const SYSTEMS: Record<string, GanSystem> = {
     epochs: 100,
     kind: 'conditional',
     classNames: FASHION_CLASS_NAMES,
-    buildNetworks: () => ({ discriminator: conditional.cganFashionDiscriminator(), generator: conditional.cganFashionGenerator(100) }),
+    networks: (latentDim) => ({ discriminator: conditional.cganFashionDiscriminator(), generator: conditional.cganFashionGenerator(latentDim) }),
     loadImages: (limit) => trainImages(loadFashionMnist, limit, '-1-1'),
-  },
-  'cgan-mnist': {
+  }),
+  'cgan-mnist': defineSystem({
     ...CONDITIONAL,
     name: 'cgan-mnist',
     description: 'S5: the dense CGAN of tutorial 004 (label embeddings multiplied in), MNIST',
@@ -173,10 +178,10 @@ export const SYSTEMS: Record<string, GanSystem> = {
     epochs: 30,
     kind: 'conditional',
     classNames: DIGITS,
-    buildNetworks: () => ({ discriminator: conditional.cganMnistDiscriminator(), generator: conditional.cganMnistGenerator(100) }),
+    networks: (latentDim) => ({ discriminator: conditional.cganMnistDiscriminator(), generator: conditional.cganMnistGenerator(latentDim) }),
     loadImages: (limit) => trainImages(loadMnist, limit, '-1-1'),
-  },
-  'acgan-mnist': {
+  }),
+  'acgan-mnist': defineSystem({
     ...CONDITIONAL,
     name: 'acgan-mnist',
     description: 'S6: the AC-GAN of tutorial 004 (real/fake and class heads), MNIST',
@@ -184,9 +189,9 @@ export const SYSTEMS: Record<string, GanSystem> = {
     epochs: 100,
     kind: 'auxiliary',
     classNames: DIGITS,
-    buildNetworks: () => ({ discriminator: conditional.acganDiscriminator(), generator: conditional.acganGenerator(100) }),
+    networks: (latentDim) => ({ discriminator: conditional.acganDiscriminator(), generator: conditional.acganGenerator(latentDim) }),
     loadImages: (limit) => trainImages(loadMnist, limit, '-1-1'),
-  },
+  }),
 };
 
 /** Looks a system up by name; the error lists the names that exist. */
@@ -211,4 +216,95 @@ export function assembleGan(system: GanSystem, generator: tf.LayersModel, discri
 export function buildSystem(system: GanSystem): GanModels {
   const { generator, discriminator } = system.buildNetworks();
   return assembleGan(system, generator, discriminator);
+}
+
+/** What tutorial 003's flags change about a system (all optional). */
+export interface SystemOverrides {
+  /** Noise dimension (tutorial 003's `noise_dim`). */
+  latentDim?: number;
+  /** Base learning rate of both optimizers (`lr`); a schedule keeps its shape, scaled to it. */
+  learningRate?: number;
+  /** dcgan-64 only: image size the networks work at (`DisInSize`, default 64). */
+  imageSize?: number;
+  /** dcgan-64 only: the dataset (`ImageType`): MNIST padded to the image size, or a CelebA folder. */
+  imageType?: 'MNIST' | CelebAImageType;
+  /** Folder of the dataset (`DatasetPath`): MNIST's IDX files or CelebA's root folder. */
+  datasetPath?: string;
+  /** Which split to train on (`Partition`): CelebA's train/val/test/all; MNIST's train/test/all. */
+  partition?: Partition;
+  /** Crop img_celeba by its bounding boxes (`bbox`, default true). */
+  bbox?: boolean;
+}
+
+export const IMAGE_TYPES = ['MNIST', 'img_celeba', 'img_align_celeba', 'img_align_celeba_png'] as const;
+
+async function mnistPartition(dir: string | undefined, partition: Partition, limit?: number): Promise<{ images: tf.Tensor4D; labels: tf.Tensor1D }> {
+  if (partition === 'val') throw new Error('MNIST has no "val" partition: use train, test or all.');
+  const ds = await loadMnist({ dir, limit });
+  const pick = partition === 'all' ? [ds.train, ds.test] : [partition === 'train' ? ds.train : ds.test];
+  const images = tf.tidy(() => scaleToSymmetric(tf.concat(pick.map((p) => p.images))) as tf.Tensor4D);
+  const labels = tf.concat(pick.map((p) => p.labels)) as tf.Tensor1D;
+  tf.dispose([ds.train.images, ds.train.labels, ds.test.images, ds.test.labels]);
+  return { images, labels };
+}
+
+/**
+ * A copy of `base` with the overrides applied, validated: a bad combination throws an error
+ * that names the flag and what it accepts.
+ */
+export function configureSystem(base: GanSystem, o: SystemOverrides): GanSystem {
+  const check = (ok: boolean, message: string) => {
+    if (!ok) throw new Error(message);
+  };
+  const only64 = o.imageSize !== undefined || o.imageType !== undefined || o.partition !== undefined || o.bbox !== undefined;
+  check(!only64 || base.name === 'dcgan-64', `--input-size, --image-type, --partition and --bbox apply to dcgan-64 (tutorial 003), not ${base.name}.`);
+  check(o.latentDim === undefined || (Number.isInteger(o.latentDim) && o.latentDim >= 1), `--noise-dim must be a positive integer; got ${o.latentDim}.`);
+  check(o.learningRate === undefined || (o.learningRate > 0 && o.learningRate < 1), `--lr must be between 0 and 1 (tutorial: 0.0002); got ${o.learningRate}.`);
+  if (o.datasetPath !== undefined && base.name !== 'dcgan-64') {
+    check(['dcgan-mnist', 'dcgan-fashion', 'cgan-fashion', 'cgan-mnist', 'acgan-mnist'].includes(base.name), `--dataset-path is not supported for ${base.name}: CIFAR-10 is downloaded and cached by the loader.`);
+  }
+  const system: GanSystem = { ...base };
+  if (o.latentDim !== undefined) system.latentDim = o.latentDim;
+  if (o.learningRate !== undefined) {
+    const lr = o.learningRate;
+    system.optimizer = () => {
+      const opt = base.optimizer();
+      (opt as unknown as { learningRate: number }).learningRate = lr;
+      return opt;
+    };
+    const schedule = base.schedule;
+    if (schedule) system.schedule = (epoch) => (schedule(epoch) * lr) / schedule(1);
+  }
+  if (base.name !== 'dcgan-64') {
+    if (o.datasetPath !== undefined) {
+      const load = base.name.includes('fashion') ? loadFashionMnist : loadMnist;
+      const dir = o.datasetPath;
+      system.loadImages = (limit) => trainImages((opts) => load({ ...opts, dir }), limit, base.range as '0-1' | '-1-1');
+    }
+    return system;
+  }
+  const size = o.imageSize ?? 64;
+  big.dcgan64Depth(size); // throws for sizes the architecture cannot make
+  const type = o.imageType ?? 'MNIST';
+  check((IMAGE_TYPES as readonly string[]).includes(type), `--image-type must be one of ${IMAGE_TYPES.join(', ')}; got "${type}".`);
+  const partition = o.partition ?? (type === 'MNIST' ? 'train' : 'all');
+  if (type === 'MNIST') {
+    check(o.bbox !== true, '--bbox crops CelebA\'s in-the-wild images (img_celeba); it does not apply to MNIST.');
+    system.imageShape = [size, size, 1];
+    system.loadImages = (limit) => mnistPartition(o.datasetPath, partition, limit);
+    system.mapBatch = (images) => resizeWithPad(images, size, size);
+    return system;
+  }
+  check(o.datasetPath !== undefined, `--image-type ${type} needs --dataset-path: the CelebA folder holding ${type}/ (and list_eval_partition.txt, list_bbox_celeba.txt). CelebA: https://mmlab.ie.cuhk.edu.hk/projects/CelebA.html`);
+  const root = o.datasetPath as string;
+  system.imageShape = [size, size, 3];
+  system.reverse = false;
+  system.mapBatch = undefined;
+  system.loadImages = async (limit) => {
+    const raw = await loadCelebA(root, { imageType: type as CelebAImageType, partition, bbox: o.bbox, size, limit });
+    const images = tf.tidy(() => scaleToSymmetric(raw) as tf.Tensor4D);
+    raw.dispose();
+    return { images, labels: tf.zeros([images.shape[0]], 'int32') as tf.Tensor1D };
+  };
+  return system;
 }

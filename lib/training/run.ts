@@ -19,10 +19,14 @@ import { lossFigure, figureSvg } from '../visual/plot';
 import { writeFileAtomic } from '../io';
 
 export interface RunOptions {
-  /** Canonical model name (`dcgan-mnist`, `dcgan-fashion`). */
-  model: string;
+  /** Canonical model name (`dcgan-mnist`, `dcgan-fashion`), or a system from `configureSystem`. */
+  model: string | GanSystem;
   /** Run folder: grids, log.csv, checkpoint/, the GIF and the final generator go here. */
   outDir: string;
+  /** Folder for log.csv instead of `outDir` (tutorial 003's LOG_PATH). */
+  logDir?: string;
+  /** Folder for checkpoint/ and generator/ instead of `outDir` (tutorial 003's MODEL_PATH). */
+  modelDir?: string;
   /** Total epochs (default: the tutorial's). */
   epochs?: number;
   /** Batch size (default: the tutorial's). */
@@ -60,23 +64,25 @@ export interface RunResult {
 }
 
 export async function runTraining(options: RunOptions): Promise<RunResult> {
-  const system = getSystem(options.model);
+  const system = typeof options.model === 'string' ? getSystem(options.model) : options.model;
+  const logDir = options.logDir ?? options.outDir;
+  const modelDir = options.modelDir ?? options.outDir;
   const batchSize = options.batchSize ?? system.batchSize;
   if (!Number.isInteger(batchSize) || batchSize < 2 || (system.split === 'half' && batchSize % 2 !== 0)) {
     throw new Error(`--batch-size must be ${system.split === 'half' ? 'an even' : 'an'} integer of at least 2, got ${batchSize}.`);
   }
   const epochs = options.epochs ?? system.epochs;
-  fs.mkdirSync(options.outDir, { recursive: true });
+  for (const dir of [options.outDir, logDir, modelDir]) fs.mkdirSync(dir, { recursive: true });
   let models: GanModels;
   let history: EpochLogs[] = [];
   let resumedFrom = 0;
-  if ((options.resume ?? true) && hasCheckpoint(options.outDir)) {
-    const loaded = await loadCheckpoint(options.outDir, system);
+  if ((options.resume ?? true) && hasCheckpoint(modelDir)) {
+    const loaded = await loadCheckpoint(modelDir, system);
     models = loaded.models;
     history = loaded.state.history;
     resumedFrom = loaded.state.epoch;
     if (loaded.state.randomState) setRandomState(loaded.state.randomState);
-    if (options.progress ?? true) console.log(`Resuming ${system.name} from ${options.outDir} after epoch ${resumedFrom}.`);
+    if (options.progress ?? true) console.log(`Resuming ${system.name} from ${modelDir} after epoch ${resumedFrom}.`);
   } else {
     if (options.seed !== undefined) setGlobalSeed(options.seed);
     models = buildSystem(system);
@@ -88,8 +94,8 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
     // First, so the epoch's learning rate is in its logs before the CSV log writes them.
     ...(system.schedule ? [learningRateSchedule(system.schedule)] : []),
     epochImages({ outDir: options.outDir, latentDim: system.latentDim, range: system.range, reverse: system.reverse, count: system.gridCount, onImage: (png, epoch) => progress.showImage?.(png, epoch) }),
-    csvLogger(path.join(options.outDir, 'log.csv')),
-    checkpoints({ runDir: options.outDir, model: system.name, every: options.checkpointEvery ?? system.checkpointEvery }),
+    csvLogger(path.join(logDir, 'log.csv')),
+    checkpoints({ runDir: modelDir, model: system.name, every: options.checkpointEvery ?? system.checkpointEvery }),
     ...(options.progress ?? true ? [progress] : []),
     ...(options.callbacks ?? []),
   ];
@@ -120,9 +126,9 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
   if (gif) gifFromPngFiles(frames, gif);
   const losses = path.join(options.outDir, 'losses.svg');
   writeFileAtomic(losses, figureSvg(lossFigure(history)));
-  const generator = path.join(options.outDir, 'generator');
+  const generator = path.join(modelDir, 'generator');
   await saveModel(models.generator, generator);
-  return { system, models, history, resumedFrom, interrupted, files: { gif, losses, log: path.join(options.outDir, 'log.csv'), generator } };
+  return { system, models, history, resumedFrom, interrupted, files: { gif, losses, log: path.join(logDir, 'log.csv'), generator } };
 }
 
 /** Stops training cleanly after the current step on Ctrl-C (a second Ctrl-C exits at once). */

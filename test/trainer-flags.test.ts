@@ -1,0 +1,104 @@
+/**
+ * Tutorial 003's command-line flags: parsing (with the tutorial's own spellings), the system
+ * they configure, and a real trainer process that honours the log and model paths.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import sharp from 'sharp';
+import { useWasm } from './helpers';
+import { parseArgs, FlagSpec } from '../lib/cli/args';
+import { configureSystem, getSystem, buildSystem } from '../lib/models/registry';
+import { runTraining } from '../lib/training/run';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gan-flags-test-'));
+const repo = path.resolve(__dirname, '..', '..');
+
+test('flags accept tutorial 003 spellings and reject bad booleans', () => {
+  const specs: FlagSpec[] = [
+    { name: 'dataset-path', type: 'string', help: 'd', aliases: ['DatasetPath'] },
+    { name: 'batch-size', type: 'int', help: 'b', aliases: ['BATCH_SIZE'] },
+    { name: 'bbox', type: 'boolean', help: 'x' },
+  ];
+  assert.deepEqual(parseArgs(['--DatasetPath', '/data/celeba', '--BATCH_SIZE=64', '--bbox=false'], specs), { 'dataset-path': '/data/celeba', 'batch-size': 64, bbox: false });
+  assert.throws(() => parseArgs(['--bbox=maybe'], specs), /--bbox takes no value or =true \/ =false; got "maybe"/);
+});
+
+test('configureSystem: input size, noise dimension and lr reshape dcgan-64', () => {
+  const s = configureSystem(getSystem('dcgan-64'), { imageSize: 32, latentDim: 16, learningRate: 0.001 });
+  assert.deepEqual(s.imageShape, [32, 32, 1]);
+  const { generator, discriminator } = s.buildNetworks();
+  assert.deepEqual(generator.inputs[0].shape, [null, 16]);
+  assert.deepEqual(generator.outputs[0].shape, [null, 32, 32, 1]);
+  assert.deepEqual(discriminator.inputs[0].shape, [null, 32, 32, 1]);
+  // The schedule keeps tutorial 003's shape around the new base rate.
+  assert.equal(s.schedule!(1), 0.001);
+  assert.ok(Math.abs(s.schedule!(11) - 0.0001) < 1e-12);
+  assert.ok(Math.abs(s.schedule!(26) - 0.000001) < 1e-15);
+  const opt = s.optimizer() as unknown as { learningRate: number };
+  assert.equal(opt.learningRate, 0.001);
+  // The tutorial's own size keeps the tutorial's networks (parameter counts in big-models.test).
+  const same = configureSystem(getSystem('dcgan-64'), {}).buildNetworks();
+  assert.equal(same.generator.countParams(), getSystem('dcgan-64').buildNetworks().generator.countParams());
+  // Other systems take a noise dimension too.
+  const s0 = buildSystem(configureSystem(getSystem('dcgan-mnist'), { latentDim: 8 }));
+  assert.deepEqual(s0.generator.inputs[0].shape, [null, 8]);
+  tf.disposeVariables();
+});
+
+test('configureSystem: bad combinations say what is wrong', () => {
+  const s4 = getSystem('dcgan-64');
+  assert.throws(() => configureSystem(s4, { imageSize: 48 }), /power of two from 16 to 256 \(tutorial 003: 64\); got 48/);
+  assert.throws(() => configureSystem(getSystem('dcgan-mnist'), { imageType: 'MNIST' }), /apply to dcgan-64 \(tutorial 003\), not dcgan-mnist/);
+  assert.throws(() => configureSystem(s4, { imageType: 'img_align_celeba' }), /needs --dataset-path: the CelebA folder holding img_align_celeba\//);
+  assert.throws(() => configureSystem(s4, { imageType: 'MNIST', bbox: true }), /--bbox crops CelebA/);
+  assert.throws(() => configureSystem(s4, { learningRate: 2 }), /--lr must be between 0 and 1/);
+  assert.throws(() => configureSystem(getSystem('dcgan-cifar10'), { datasetPath: '/x' }), /not supported for dcgan-cifar10/);
+});
+
+test('dcgan-64 on a CelebA PNG folder: partition, size and colour come from the flags', async () => {
+  await useWasm();
+  const root = path.join(tmp, 'celeba');
+  fs.mkdirSync(path.join(root, 'img_align_celeba_png'), { recursive: true });
+  for (const [i, name] of ['000001', '000002', '000003'].entries()) {
+    await sharp({ create: { width: 178, height: 218, channels: 3, background: { r: 80 * i, g: 200, b: 30 } } }).png().toFile(path.join(root, 'img_align_celeba_png', `${name}.png`));
+  }
+  // The partition list names .jpg files, as the official one does.
+  fs.writeFileSync(path.join(root, 'list_eval_partition.txt'), '000001.jpg 0\n000002.jpg 0\n000003.jpg 1\n');
+  const s = configureSystem(getSystem('dcgan-64'), { imageType: 'img_align_celeba_png', datasetPath: root, partition: 'train', imageSize: 16 });
+  const { images } = await s.loadImages();
+  assert.deepEqual(images.shape, [2, 16, 16, 3]);
+  const [min, max] = [images.min().dataSync()[0], images.max().dataSync()[0]];
+  assert.ok(min >= -1 && max <= 1 && max > 0.5, `scaled to [-1, 1], got ${min}..${max}`);
+  const result = await runTraining({ model: s, outDir: path.join(tmp, 'celeba-run'), images, epochs: 1, batchSize: 2, progress: false });
+  assert.deepEqual(result.models.generator.outputs[0].shape, [null, 16, 16, 3]);
+  assert.equal(result.history.length, 1);
+  images.dispose();
+  tf.disposeVariables();
+});
+
+test('the trainer writes the log to --log-path and models to --model-path, and rejects a bad value', () => {
+  const logDir = path.join(tmp, 'logs');
+  const modelDir = path.join(tmp, 'models');
+  const outDir = path.join(tmp, 'out');
+  const train = (args: string[]) => execFileSync(process.execPath, [path.join(repo, 'build/lib/cli/train.js'), ...args], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  train(['--model', 'dcgan-64', '--ImageType', 'MNIST', '--Partition', 'test', '--DisInSize', '16', '--noise_dim', '8', '--BATCH_SIZE', '4', '--lr', '0.001',
+    '--limit', '8', '--epochs', '1', '--steps-per-epoch', '1', '--out', outDir, '--LOG_PATH', logDir, '--MODEL_PATH', modelDir, '--threads', '1']);
+  const log = fs.readFileSync(path.join(logDir, 'log.csv'), 'utf8').trim().split('\n');
+  assert.equal(log[0], 'epoch,Real_P,Fake_P,Gen_loss,Dis_loss,seconds,lr');
+  assert.equal(log[1].split(',').at(-1), '0.001000');
+  assert.ok(fs.existsSync(path.join(modelDir, 'checkpoint', 'state.json')));
+  const model = JSON.parse(fs.readFileSync(path.join(modelDir, 'generator', 'model.json'), 'utf8'));
+  assert.match(JSON.stringify(model.modelTopology), /"batch_input_shape":\[null,8\]/);
+  assert.ok(fs.existsSync(path.join(outDir, 'image_at_epoch_0001.png')));
+  assert.ok(!fs.existsSync(path.join(outDir, 'log.csv')), 'the log went to --log-path only');
+  assert.throws(() => train(['--model', 'dcgan-64', '--DisInSize', '48']), (err: { stderr: string; status: number }) => {
+    assert.equal(err.status, 1);
+    assert.match(err.stderr, /power of two from 16 to 256/);
+    return true;
+  });
+});
