@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Sets up gan-lab on Debian/Ubuntu: Jupyter and Fashion-MNIST from Debian (when missing),
+# Sets up gan-lab on Debian/Ubuntu: Jupyter, Fashion-MNIST and SciPy (the FID test's reference) from Debian (when missing),
 # npm packages, the compiled library, and the tslab kernel registered in a project-local
 # Jupyter folder (.jupyter/), so nothing is written to your home folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-DEBIAN_PACKAGES=(jupyter-notebook jupyter-nbconvert jupyter-client python3-nbclient python3-ipykernel dataset-fashion-mnist)
+DEBIAN_PACKAGES=(jupyter-notebook jupyter-nbconvert jupyter-client python3-nbclient python3-ipykernel dataset-fashion-mnist python3-scipy)
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -15,7 +15,9 @@ import { hasCheckpoint, loadCheckpoint } from './checkpoint';
 import { epochImages, csvLogger, checkpoints, defaultProgress, epochImageFiles } from './callbacks';
 import { gifFromPngFiles } from '../visual/gif';
 import { learningRateSchedule } from './schedule';
-import { lossFigure, figureSvg } from '../visual/plot';
+import { lossFigure, figureSvg, historyFigure } from '../visual/plot';
+import { metricsCallback } from '../metrics/callback';
+import { domainOf } from '../metrics/evaluate';
 import { writeFileAtomic } from '../io';
 
 export interface RunOptions {
@@ -49,6 +51,10 @@ export interface RunOptions {
   images?: tf.Tensor4D;
   /** Their class labels (needed with `images` for conditional systems). */
   labels?: tf.Tensor1D;
+  /** Score sample quality (FID, KID, classes covered) every N epochs into the log (0 or unset: never). */
+  metricsEvery?: number;
+  /** Samples per quality measurement (default 2,000). */
+  metricsSamples?: number;
   /** Print progress (default true). */
   progress?: boolean;
 }
@@ -94,6 +100,8 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
     // First, so the epoch's learning rate is in its logs before the CSV log writes them.
     ...(system.schedule ? [learningRateSchedule(system.schedule)] : []),
     epochImages({ outDir: options.outDir, latentDim: system.latentDim, range: system.range, reverse: system.reverse, count: system.gridCount, onImage: (png, epoch) => progress.showImage?.(png, epoch) }),
+    // Before the CSV log, so the scores are in the epoch's row.
+    ...(options.metricsEvery ? [metricsCallback({ domain: domainOf(system.name), range: system.range, every: options.metricsEvery, samples: options.metricsSamples })] : []),
     csvLogger(path.join(logDir, 'log.csv')),
     checkpoints({ runDir: modelDir, model: system.name, every: options.checkpointEvery ?? system.checkpointEvery }),
     ...(options.progress ?? true ? [progress] : []),
@@ -126,6 +134,8 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
   if (gif) gifFromPngFiles(frames, gif);
   const losses = path.join(options.outDir, 'losses.svg');
   writeFileAtomic(losses, figureSvg(lossFigure(history)));
+  const scored = history.filter((h) => h.fid !== undefined);
+  if (scored.length) writeFileAtomic(path.join(options.outDir, 'metrics.svg'), figureSvg(historyFigure(scored, ['fid'], 'FID per epoch (domain classifier; lower is better)')));
   const generator = path.join(modelDir, 'generator');
   await saveModel(models.generator, generator);
   return { system, models, history, resumedFrom, interrupted, files: { gif, losses, log: path.join(logDir, 'log.csv'), generator } };
