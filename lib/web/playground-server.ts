@@ -1,0 +1,85 @@
+/**
+ * Serves the generator playground (web/) and a trained run's generator to a browser. The
+ * page does all the computing with TensorFlow.js; this only serves files, on loopback by
+ * default.
+ */
+import * as fs from 'fs';
+import * as http from 'http';
+import * as path from 'path';
+import { AddressInfo } from 'net';
+import { getSystem } from '../models/registry';
+import { checkpointDir } from '../training/checkpoint';
+
+export const WEB_ROOT = path.resolve(__dirname, '..', '..', '..', 'web');
+
+export interface PlaygroundOptions {
+  /** Run folder written by `npm run train` (its generator/ or checkpoint/generator/ is served). */
+  runDir: string;
+  /** Port (default 8080; 0 = any free port). */
+  port?: number;
+  host?: string;
+}
+
+export interface Playground {
+  url: string;
+  close(): Promise<void>;
+}
+
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.json': 'application/json', '.bin': 'application/octet-stream' };
+
+/** The generator folder of a run and what the page needs to know about it. */
+export function playgroundModel(runDir: string): { dir: string; info: object } {
+  const stateFile = path.join(checkpointDir(runDir), 'state.json');
+  if (!fs.existsSync(stateFile)) throw new Error(`${runDir} is not a training run folder (no ${stateFile}). Train one first: npm run train -- --model cgan-mnist --out ${runDir}`);
+  const state = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as { model: string; epoch: number };
+  const dir = [path.join(runDir, 'generator'), path.join(checkpointDir(runDir), 'generator')].find((d) => fs.existsSync(path.join(d, 'model.json')));
+  if (!dir) throw new Error(`${runDir} has no saved generator (generator/model.json). Let the training finish an epoch, or resume it.`);
+  const system = getSystem(state.model);
+  return {
+    dir,
+    info: {
+      model: system.name,
+      description: system.description,
+      range: system.range,
+      reverse: system.reverse,
+      classNames: system.classNames,
+      epoch: state.epoch,
+    },
+  };
+}
+
+export async function startPlayground(options: PlaygroundOptions): Promise<Playground> {
+  const bundle = path.join(WEB_ROOT, 'dist', 'playground.js');
+  if (!fs.existsSync(bundle)) throw new Error(`${bundle} is missing: build the page with npm run build:web (npm run setup does it).`);
+  const model = playgroundModel(options.runDir);
+  const files: Record<string, string> = { '/': path.join(WEB_ROOT, 'index.html'), '/index.html': path.join(WEB_ROOT, 'index.html'), '/dist/playground.js': bundle };
+  const server = http.createServer((req, res) => {
+    const url = decodeURIComponent((req.url ?? '/').split('?')[0]);
+    if (url === '/model/info.json') {
+      res.writeHead(200, { 'content-type': TYPES['.json'] }).end(JSON.stringify(model.info));
+      return;
+    }
+    let file = files[url];
+    if (!file && url.startsWith('/model/')) {
+      const name = path.basename(url);
+      // Only the generator's own files, never a path outside its folder.
+      if (name === url.slice('/model/'.length)) file = path.join(model.dir, name);
+    }
+    if (!file || !fs.existsSync(file)) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end(`Not found: ${url}`);
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    fs.createReadStream(file).pipe(res);
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new Error(`Port ${options.port} is in use: pass another with --port.`) : err));
+    server.listen(options.port ?? 8080, host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${port}/`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
