@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Sets up gan-lab on Debian/Ubuntu: Jupyter, Fashion-MNIST and SciPy (the FID test's reference) from Debian (when missing),
+# Sets up gan-lab on Debian/Ubuntu: Jupyter, Fashion-MNIST, SciPy (the FID test's reference) and
+# Chromium (the browser tests) from Debian (when missing),
 # npm packages, the compiled library, and the tslab kernel registered in a project-local
 # Jupyter folder (.jupyter/), so nothing is written to your home folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-DEBIAN_PACKAGES=(jupyter-notebook jupyter-nbconvert jupyter-client python3-nbclient python3-ipykernel dataset-fashion-mnist python3-scipy)
+DEBIAN_PACKAGES=(jupyter-notebook jupyter-nbconvert jupyter-client python3-nbclient python3-ipykernel dataset-fashion-mnist python3-scipy chromium)
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -23,8 +24,9 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-echo "==> Building the library (TypeScript -> build/)"
+echo "==> Building the library (TypeScript -> build/) and the playground page (web/dist/)"
 npx tsc -p tsconfig.json
+npm run --silent build:web
 
 echo "==> Registering the tslab kernel in $ROOT/.jupyter"
 node_modules/.bin/tslab install --python=/usr/bin/python3 --binary="$ROOT/node_modules/.bin/tslab" --prefix="$ROOT/.jupyter" >/dev/null

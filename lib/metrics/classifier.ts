@@ -27,6 +27,9 @@ export interface ClassifierInfo {
   domain: ClassifierDomain;
   epochs: number;
   batchSize: number;
+  /** Adam's learning rate in the first epoch, and its factor per epoch. */
+  learningRate: number;
+  lrDecay: number;
   testAccuracy: number;
   trainSeconds: number;
   backend: string;
