@@ -44,3 +44,4 @@ export * from './metrics/scores';
 export * from './metrics/evaluate';
 export * from './metrics/probe';
 export * from './metrics/callback';
+export * from './metrics/report';

@@ -32,6 +32,8 @@ const FLAGS: FlagSpec[] = [
   { name: 'seed', type: 'int', help: 'random seed: a run repeats exactly on the same backend' },
   { name: 'label-smoothing', type: 'number', help: 'target for real images in the discriminator update (e.g. 0.9)', min: 0.5, max: 1, default: 1 },
   { name: 'checkpoint-every', type: 'int', help: 'save a checkpoint every N epochs (default 1; dcgan-64: 15)', min: 1 },
+  { name: 'metrics-every', type: 'int', help: 'score samples (FID, KID, classes covered) every N epochs into log.csv and metrics.svg', min: 1 },
+  { name: 'metrics-samples', type: 'int', help: 'samples per score during training', min: 100, default: 2000 },
   { name: 'backend', type: 'string', help: 'TensorFlow.js backend (default: fastest that loads)', choices: ['native', 'wasm', 'cpu'] },
   { name: 'threads', type: 'int', help: 'wasm threads (default: all cores)', min: 1, max: 8 },
   { name: 'no-resume', type: 'boolean', help: 'start afresh even if --out holds a checkpoint' },
@@ -77,6 +79,8 @@ async function main(): Promise<void> {
     realLabel: args['label-smoothing'] as number,
     checkpointEvery: args['checkpoint-every'] as number | undefined,
     resume: !args['no-resume'],
+    metricsEvery: args['metrics-every'] as number | undefined,
+    metricsSamples: args['metrics-samples'] as number,
     callbacks: [stopOnInterrupt()],
   });
   const done = result.history.length;
