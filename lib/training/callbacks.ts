@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
+import * as cliProgress from 'cli-progress';
 import { GanCallback, EpochLogs, TrainContext } from './loop';
 import { StepLosses } from './step';
 import { generateLatentPoints, isConditional, runGenerator } from './samples';
@@ -120,34 +121,35 @@ function formatSeconds(s: number): string {
   return m > 0 ? `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${s.toFixed(1)}s`;
 }
 
-/** A progress bar in the terminal (losses and ETA), or one line per epoch when not a terminal. */
+/** A progress bar in the terminal (cli-progress: losses and ETA), or one line per epoch when not a terminal. */
 export function terminalProgress(stream: NodeJS.WriteStream = process.stdout): GanCallback {
-  let started = 0;
-  let last: StepLosses | undefined;
-  const draw = (epoch: number, step: number, ctx: TrainContext) => {
-    const frac = step / ctx.stepsPerEpoch;
-    const width = 24;
-    const filled = Math.round(frac * width);
-    const elapsed = (Date.now() - started) / 1000;
-    const eta = step > 0 ? (elapsed / step) * (ctx.stepsPerEpoch - step) : NaN;
-    const losses = last ? ` d ${last.dLoss.toFixed(3)} g ${last.gLoss.toFixed(3)}` : '';
-    stream.write(`\rEpoch ${epoch}/${ctx.epochs} [${'='.repeat(filled)}${' '.repeat(width - filled)}] ${step}/${ctx.stepsPerEpoch}${losses} ETA ${formatSeconds(eta)}   `);
-  };
-  let epochNow = 0;
+  let bar: cliProgress.SingleBar | undefined;
+  const losses = (l?: StepLosses) => (l ? `d ${l.dLoss.toFixed(3)} g ${l.gLoss.toFixed(3)}` : '');
   return {
     onEpochBegin(epoch, ctx) {
-      started = Date.now();
-      epochNow = epoch;
-      last = undefined;
-      if (stream.isTTY) draw(epoch, 0, ctx);
+      if (!stream.isTTY) return;
+      bar = new cliProgress.SingleBar({
+        stream,
+        format: `Epoch ${epoch}/${ctx.epochs} [{bar}] {value}/{total} {losses} ETA {eta_formatted}`,
+        barsize: 24,
+        hideCursor: true,
+        clearOnComplete: true,
+        etaBuffer: 20,
+      }, cliProgress.Presets.legacy);
+      bar.start(ctx.stepsPerEpoch, 0, { losses: '' });
     },
-    onStepEnd(step, losses, ctx) {
-      last = losses;
-      if (stream.isTTY) draw(epochNow, step, ctx);
+    onStepEnd(step, l) {
+      bar?.update(step, { losses: losses(l) });
     },
     onEpochEnd(epoch, logs, ctx) {
-      const line = `Epoch ${epoch}/${ctx.epochs}: d_loss ${logs.dLoss.toFixed(4)} g_loss ${logs.gLoss.toFixed(4)} D(real) ${logs.realP.toFixed(3)} D(fake) ${logs.fakeP.toFixed(3)} (${logs.seconds.toFixed(1)} s, ${(1000 * logs.seconds / logs.steps).toFixed(0)} ms/step)`;
-      stream.write(stream.isTTY ? `\r${line}${' '.repeat(20)}\n` : `${line}\n`);
+      bar?.stop();
+      bar = undefined;
+      stream.write(`Epoch ${epoch}/${ctx.epochs}: d_loss ${logs.dLoss.toFixed(4)} g_loss ${logs.gLoss.toFixed(4)} D(real) ${logs.realP.toFixed(3)} D(fake) ${logs.fakeP.toFixed(3)} (${logs.seconds.toFixed(1)} s, ${(1000 * logs.seconds / logs.steps).toFixed(0)} ms/step)\n`);
+    },
+    onTrainEnd() {
+      // A stop in the middle of an epoch leaves the bar open.
+      bar?.stop();
+      bar = undefined;
     },
   };
 }
