@@ -26,6 +26,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'samples', type: 'int', help: 'generated samples to score', min: 100, default: 10000 },
   { name: 'no-probe', type: 'boolean', help: 'skip the linear probe on the discriminator\'s features' },
   { name: 'seed', type: 'int', help: 'seed of the latent points and KID subsets', default: 0 },
+  { name: 'markdown', type: 'boolean', help: 'also print the result as a row of the README\'s results table' },
 ];
 
 async function main(): Promise<void> {
@@ -65,6 +66,12 @@ async function main(): Promise<void> {
   const out = path.join(run, 'metrics.json');
   writeFileAtomic(out, `${JSON.stringify({ model: system.name, epoch: state.epoch, secondsPerEpoch, backend: tf.getBackend(), generated: model, real, probe, evaluatedAt: new Date().toISOString() }, null, 1)}\n`);
   console.log(`Wrote ${out}`);
+  if (args.markdown) {
+    const kid = (r: typeof model) => `${(1000 * r.kid.mean).toFixed(2)}`;
+    const cond = model.conditionalAccuracy ? `${(100 * model.conditionalAccuracy.overall).toFixed(1)}%` : '–';
+    console.log('| model | epochs | s/epoch | FID | KID×1000 | classes covered | IS | conditional accuracy | real-vs-real FID / KID×1000 / IS |');
+    console.log(`| ${system.name} | ${state.epoch} | ${secondsPerEpoch.toFixed(0)} | ${model.fid.toFixed(2)} | ${kid(model)} | ${model.coverage.covered}/10 | ${model.inceptionScore.mean.toFixed(2)} | ${cond} | ${real.fid.toFixed(2)} / ${kid(real)} / ${real.inceptionScore.mean.toFixed(2)} |`);
+  }
 }
 
 main().catch((err) => {
