@@ -12,7 +12,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { rng, useWasm } from './helpers';
 import { featureStats, frechetDistance } from '../lib/metrics/frechet';
-import { kernelInceptionDistance, mmdPolynomial } from '../lib/metrics/kid';
+import { kernelInceptionDistance, mmdPolynomial, featureScale } from '../lib/metrics/kid';
 import { inceptionScore, modeCoverage, conditionalAccuracy } from '../lib/metrics/scores';
 import { loadDomainClassifier, classifierAccuracy, readClassifierInfo } from '../lib/metrics/classifier';
 import { loadReference, evaluateGenerator, realBaseline, Reference } from '../lib/metrics/evaluate';
@@ -111,6 +111,11 @@ test('KID: the unbiased MMD² with the cubic kernel, written out as a double loo
   const shifted = kernelInceptionDistance(randomFeatures(600, d, 8), randomFeatures(600, d, 9, 0.5), d, { subsets: 10, subsetSize: 300 });
   assert.ok(Math.abs(same.mean) < 3 * same.std + 0.01, `same-distribution KID ${same.mean} ± ${same.std}`);
   assert.ok(shifted.mean > 10 * Math.abs(same.mean) && shifted.mean > 0.05, `shifted KID ${shifted.mean}`);
+  // Scaling the features by s scales the kernel's dot products: the same as dividing d by s².
+  const big = randomFeatures(m, d, 6).map((v) => v * 10);
+  const scaled = kernelInceptionDistance(big, y.map((v) => v * 10), d, { subsets: 1, subsetSize: m, scale: 0.1 });
+  assert.ok(Math.abs(scaled.mean - expected) < 1e-3 * Math.max(1, Math.abs(expected)), `scaled ${scaled.mean} vs ${expected}`);
+  assert.ok(Math.abs(featureScale(new Float32Array([3, -3, 3, -3])) - 1 / 3) < 1e-12);
 });
 
 test('Inception Score, mode coverage and conditional accuracy on known probabilities', () => {

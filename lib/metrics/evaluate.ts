@@ -11,7 +11,7 @@ import { scaleToUnit } from '../data/scale';
 import { generateLatentPoints, isConditional, runGenerator } from '../training/samples';
 import { classify, loadDomainClassifier, ClassifierDomain, ClassifierOutputs, toClassifierInput } from './classifier';
 import { featureStats, frechetDistance, FeatureStats } from './frechet';
-import { kernelInceptionDistance, KidResult } from './kid';
+import { kernelInceptionDistance, featureScale, KidResult } from './kid';
 import { modeCoverage, inceptionScore, conditionalAccuracy, ModeCoverage, InceptionScore } from './scores';
 
 /** The classifier domain of each system that has one. */
@@ -46,6 +46,8 @@ export interface Reference {
   classifier: tf.LayersModel;
   test: ClassifierOutputs;
   testStats: FeatureStats;
+  /** Brings the test features to root-mean-square 1 for KID's cubic kernel (applied to both sets). */
+  kidScale: number;
 }
 
 export interface MetricOptions {
@@ -63,7 +65,7 @@ export async function loadReference(domain: ClassifierDomain): Promise<Reference
   const images = scaleToUnit(ds.test.images) as tf.Tensor4D;
   const test = classify(classifier, images);
   tf.dispose([images, ds.train.images, ds.train.labels, ds.test.images, ds.test.labels]);
-  return { domain, classifier, test, testStats: featureStats(test.features, test.featureDim) };
+  return { domain, classifier, test, testStats: featureStats(test.features, test.featureDim), kidScale: featureScale(test.features) };
 }
 
 /** All scores of a set of classifier outputs against the reference. */
@@ -73,6 +75,7 @@ export function scoreOutputs(out: ClassifierOutputs, ref: Reference, options: Me
     subsets: options.kidSubsets ?? 100,
     subsetSize: options.kidSubsetSize ?? 1000,
     seed: String(options.seed ?? 0),
+    scale: ref.kidScale,
   });
   return {
     samples: out.n,

@@ -11,6 +11,19 @@ export interface KidOptions {
   subsets?: number;
   subsetSize?: number;
   seed?: string;
+  /**
+   * Multiplies both feature sets first. The cubic kernel assumes features of order 1 (as
+   * Inception's pooled features are); `featureScale` of the reference gives that for any net.
+   */
+  scale?: number;
+}
+
+/** 1 / root-mean-square of a feature set: the `scale` that brings its values to order 1. */
+export function featureScale(features: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < features.length; i++) sum += features[i] * features[i];
+  const rms = Math.sqrt(sum / features.length);
+  return rms > 0 ? 1 / rms : 1;
 }
 
 export interface KidResult {
@@ -54,8 +67,9 @@ export function kernelInceptionDistance(a: Float32Array, b: Float32Array, dim: n
   if (subsetSize < 2) throw new Error(`KID needs at least 2 samples in each set; got ${na} and ${nb}.`);
   const subsets = options.subsets ?? 100;
   const random = seedrandom(options.seed ?? 'kid');
-  const ta = tf.tensor2d(a, [na, dim]);
-  const tb = tf.tensor2d(b, [nb, dim]);
+  const scale = options.scale ?? 1;
+  const ta = tf.tidy(() => tf.tensor2d(a, [na, dim]).mul(scale) as tf.Tensor2D);
+  const tb = tf.tidy(() => tf.tensor2d(b, [nb, dim]).mul(scale) as tf.Tensor2D);
   const values: number[] = [];
   for (let s = 0; s < subsets; s++) {
     const ia = tf.tensor1d(sampleRows(na, subsetSize, random), 'int32');
