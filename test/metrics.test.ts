@@ -168,6 +168,8 @@ test('real against real scores near perfect; an untrained generator scores far w
   const untrained = evaluateGenerator(g, '0-1', mnistRef, { samples: 2000, kidSubsets: 10 });
   assert.ok(untrained.fid > 10 * real.fid, `untrained FID ${untrained.fid} vs real ${real.fid}`);
   assert.ok(untrained.kid.mean > 10 * Math.abs(real.kid.mean));
+  // The same seed draws the same samples: a score repeats exactly.
+  assert.equal(evaluateGenerator(g, '0-1', mnistRef, { samples: 600, kidSubsets: 2 }).fid, evaluateGenerator(g, '0-1', mnistRef, { samples: 600, kidSubsets: 2 }).fid);
   assert.equal(untrained.conditionalAccuracy, undefined);
   // A conditional generator is asked for every class evenly and scored on it.
   const cg = buildSystem(getSystem('cgan-mnist')).generator;

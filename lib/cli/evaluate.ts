@@ -19,6 +19,7 @@ import { checkpointDir } from '../training/checkpoint';
 import { domainOf, evaluateGenerator, formatReport, loadReference, realBaseline } from '../metrics/evaluate';
 import { linearProbeAccuracy } from '../metrics/probe';
 import { writeFileAtomic } from '../io';
+import { setGlobalSeed } from '../random';
 import { FlagSpec, parseArgs, usage } from './args';
 
 const FLAGS: FlagSpec[] = [
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
   const generator = await loadModel(path.join(checkpointDir(run), 'generator'));
   const samples = args.samples as number;
   const seed = args.seed as number;
+  setGlobalSeed(seed); // the untrained discriminator of the probe's baseline
   console.log(`Scoring ${system.name} after epoch ${state.epoch} (${samples} samples against the ${domainOf(system.name)} test set)...`);
   const reference = await loadReference(domainOf(system.name));
   const model = evaluateGenerator(generator, system.range, reference, { samples, seed });

@@ -111,7 +111,8 @@ export function evaluateGenerator(generator: tf.LayersModel, range: '0-1' | '-1-
   for (let start = 0; start < n; start += batch) {
     const size = Math.min(batch, n - start);
     const images = tf.tidy(() => {
-      const z = generateLatentPoints(latentDim, size, seed * 100003 + start);
+      // +1: TensorFlow.js treats a seed of 0 as "no seed".
+      const z = generateLatentPoints(latentDim, size, (seed + 1) * 100003 + start);
       return domainImages(runGenerator(generator, z, labels?.slice(start, start + size)), range);
     });
     const part = classify(ref.classifier, images);
