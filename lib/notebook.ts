@@ -48,9 +48,18 @@ export function showHtml(html: string): void {
   tslabModule()?.display.html(html);
 }
 
-/** Shows SVG markup inline (no-op outside a notebook). */
+/**
+ * Shows SVG markup inline (no-op outside a notebook), as an <img> with a data URI: HTML
+ * exports (nbconvert's clean_html) strip the elements of inline SVG output, so figures would
+ * be empty in the gallery; an image survives in Jupyter, nbconvert and GitHub alike.
+ */
 export function showSvg(svg: string): void {
-  tslabModule()?.display.svg(svg);
+  tslabModule()?.display.html(svgImageHtml(svg));
+}
+
+/** An <img> element that shows SVG markup. */
+export function svgImageHtml(svg: string, alt = 'figure'): string {
+  return `<img alt="${alt}" src="data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}">`;
 }
 
 /** A display that a long task overwrites in place (tslab.newDisplay), or undefined outside a notebook. */

@@ -27,9 +27,9 @@ export function lossFigure(history: Array<Record<string, number>>): Figure {
 
 const esc = (s: string) => s.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!);
 
-function niceTicks(lo: number, hi: number, count = 5): number[] {
+function niceTicks(lo: number, hi: number, count = 5, integers = false): number[] {
   if (!(hi > lo)) return [lo];
-  const raw = (hi - lo) / count;
+  const raw = integers ? Math.max(1, (hi - lo) / count) : (hi - lo) / count;
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? raw;
   const ticks: number[] = [];
@@ -54,7 +54,8 @@ export function figureSvg(fig: Figure, width = 640, height = 360): string {
   const title = (fig.layout.title as { text?: string } | undefined)?.text;
   if (title) parts.push(`<text x="${m.left}" y="20" font-size="14">${esc(title)}</text>`);
   for (const t of niceTicks(y0, y1)) parts.push(`<line x1="${m.left}" x2="${m.left + w}" y1="${sy(t)}" y2="${sy(t)}" stroke="#ddd"/><text x="${m.left - 6}" y="${sy(t) + 4}" text-anchor="end">${t}</text>`);
-  for (const t of niceTicks(x0, x1)) parts.push(`<text x="${sx(t)}" y="${m.top + h + 16}" text-anchor="middle">${t}</text>`);
+  // Epochs are whole numbers: no ticks at 1.2, 1.4...
+  for (const t of niceTicks(x0, x1, 5, xs.every(Number.isInteger))) parts.push(`<text x="${sx(t)}" y="${m.top + h + 16}" text-anchor="middle">${t}</text>`);
   const xTitle = ((fig.layout.xaxis as { title?: { text?: string } } | undefined)?.title?.text) ?? '';
   parts.push(`<rect x="${m.left}" y="${m.top}" width="${w}" height="${h}" fill="none" stroke="#888"/>`, `<text x="${m.left + w / 2}" y="${height - 6}" text-anchor="middle">${esc(xTitle)}</text>`);
   traces.forEach((tr, i) => {
