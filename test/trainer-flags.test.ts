@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'child_process';
+import { execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -101,4 +101,27 @@ test('the trainer writes the log to --log-path and models to --model-path, and r
     assert.match(err.stderr, /power of two from 16 to 256/);
     return true;
   });
+});
+
+test('the trainer stops cleanly on SIGTERM, saves, and the same command resumes', async () => {
+  const outDir = path.join(tmp, 'sigterm');
+  const args = [path.join(repo, 'build/lib/cli/train.js'), '--model', 'cgan-mnist', '--limit', '64', '--batch-size', '8', '--epochs', '40', '--out', outDir, '--threads', '1'];
+  const child = spawn(process.execPath, args, { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => {
+    out += d;
+    // Stop as soon as the first epoch is done, as a CI cancellation or `kill` would.
+    if (/Epoch 1\/40/.test(out) && !child.killed) child.kill('SIGTERM');
+  });
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  assert.equal(code, 0, err);
+  assert.match(err, /SIGTERM: stopping after this step/);
+  assert.match(out, /Stopped after epoch \d+ in .* Run the same command to resume\./);
+  const state = JSON.parse(fs.readFileSync(path.join(outDir, 'checkpoint', 'state.json'), 'utf8'));
+  assert.ok(state.epoch >= 1 && state.epoch < 40, `saved after epoch ${state.epoch}`);
+  const resumed = execFileSync(process.execPath, [...args.slice(0, 1), ...args.slice(1).map((a) => (a === '40' ? String(state.epoch + 1) : a))], { cwd: repo, encoding: 'utf8' });
+  assert.match(resumed, new RegExp(`Resuming cgan-mnist from .* after epoch ${state.epoch}\\.`));
+  assert.match(resumed, new RegExp(`Finished after epoch ${state.epoch + 1}`));
 });

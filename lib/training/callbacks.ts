@@ -110,7 +110,7 @@ export function checkpoints(options: CheckpointOptions): GanCallback {
     },
     async onTrainEnd(ctx) {
       const last = ctx.history.length ? ctx.history[ctx.history.length - 1].epoch : 0;
-      if (ctx.interrupted || last !== savedEpoch) await save(ctx, ctx.interrupted);
+      if (ctx.interrupted || last !== savedEpoch) await save(ctx, ctx.partialEpoch ?? false);
     },
   };
 }

@@ -29,8 +29,10 @@ export interface TrainContext {
   history: EpochLogs[];
   /** Set by a callback (or a signal handler) to stop after the current step. */
   stopRequested: boolean;
-  /** True when the last epoch was cut short by a stop request. */
+  /** True when a stop request ended training before its last epoch. */
   interrupted: boolean;
+  /** True when the stop came in the middle of an epoch (its partial training is in the models). */
+  partialEpoch?: boolean;
 }
 
 export interface GanCallback {
@@ -127,10 +129,14 @@ export async function trainGan(models: GanModels, images: tf.Tensor4D, options: 
       gSum += losses.gLoss;
       steps++;
       for (const cb of callbacks) await cb.onStepEnd?.(steps, losses, ctx);
+      // Let the event loop run: a signal (Ctrl-C, SIGTERM) is only delivered there, and the
+      // steps above resolve as microtasks that would otherwise never give it a turn.
+      await new Promise((resolve) => setImmediate(resolve));
       if (ctx.stopRequested) break;
     }
     if (ctx.stopRequested && steps < stepsPerEpoch) {
       ctx.interrupted = true;
+      ctx.partialEpoch = true;
       break;
     }
     const logs: EpochLogs = { epoch, ...discriminatorOutputs(models, probe, probeLabels), gLoss: gSum / steps, dLoss: dSum / steps, seconds: (Date.now() - started) / 1000, steps };
@@ -138,6 +144,9 @@ export async function trainGan(models: GanModels, images: tf.Tensor4D, options: 
     for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs, ctx);
   }
   tf.dispose([probe, ...(probeLabels ? [probeLabels] : [])]);
+  // A stop that arrived with the last step of an epoch ends training at that epoch boundary.
+  const last = ctx.history.length ? ctx.history[ctx.history.length - 1].epoch : 0;
+  if (ctx.stopRequested && last < options.epochs) ctx.interrupted = true;
   for (const cb of callbacks) await cb.onTrainEnd?.(ctx);
   return ctx.history;
 }

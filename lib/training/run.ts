@@ -141,20 +141,23 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
   return { system, models, history, resumedFrom, interrupted, files: { gif, losses, log: path.join(logDir, 'log.csv'), generator } };
 }
 
-/** Stops training cleanly after the current step on Ctrl-C (a second Ctrl-C exits at once). */
+/** The signals that stop a run cleanly: Ctrl-C, and `kill` / `timeout` / a CI cancellation. */
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+
+/** Stops training cleanly after the current step on Ctrl-C or SIGTERM (a second one exits at once). */
 export function stopOnInterrupt(): GanCallback {
-  let handler: (() => void) | undefined;
+  let handler: ((signal: NodeJS.Signals) => void) | undefined;
   return {
     onTrainBegin(ctx) {
-      handler = () => {
-        if (ctx.stopRequested) process.exit(130);
+      handler = (signal) => {
+        if (ctx.stopRequested) process.exit(signal === 'SIGINT' ? 130 : 143);
         ctx.stopRequested = true;
-        process.stderr.write('\nStopping after this step and saving a checkpoint (Ctrl-C again to quit at once)...\n');
+        process.stderr.write(`\n${signal}: stopping after this step and saving a checkpoint (send it again to quit at once)...\n`);
       };
-      process.on('SIGINT', handler);
+      for (const s of STOP_SIGNALS) process.on(s, handler);
     },
     onTrainEnd() {
-      if (handler) process.removeListener('SIGINT', handler);
+      if (handler) for (const s of STOP_SIGNALS) process.removeListener(s, handler);
     },
   };
 }
