@@ -45,3 +45,4 @@ export * from './metrics/evaluate';
 export * from './metrics/probe';
 export * from './metrics/callback';
 export * from './metrics/report';
+export * from './visual/labels';

@@ -99,8 +99,15 @@ test('conditional training through the same loop writes a class-ordered epoch gr
   const result = await runTraining({ model: 'cgan-mnist', outDir, epochs: 1, batchSize: 8, maxStepsPerEpoch: 2, images, labels, progress: false, seed: 1 });
   assert.equal(result.history.length, 1);
   const png = decodePng(fs.readFileSync(path.join(outDir, 'image_at_epoch_0001.png')));
-  // 10 rows (classes) x 10 columns of 56-pixel cells (scale 2) with 2-pixel gaps.
+  // 10 rows (classes) x 10 columns of 56-pixel cells (scale 2) with 2-pixel gaps, and a
+  // 96-pixel column of class names on the left.
   assert.equal(png.height, 10 * 56 + 9 * 2);
-  assert.equal(png.width, 10 * 56 + 9 * 2);
+  assert.equal(png.width, 96 + 10 * 56 + 9 * 2);
+  // The name column holds dark text on white in every row.
+  for (let row = 0; row < 10; row++) {
+    let dark = 0;
+    for (let y = row * 58; y < row * 58 + 56; y++) for (let x = 0; x < 96; x++) if (png.rgba[(y * png.width + x) * 4] < 100) dark++;
+    assert.ok(dark > 10, `no class name beside row ${row}`);
+  }
   await assert.rejects(runTraining({ model: 'cgan-mnist', outDir: path.join(tmp, 'nolabels'), epochs: 1, batchSize: 8, images, progress: false }), /trains on labelled images: pass \{ labels \}/);
 });

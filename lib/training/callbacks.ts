@@ -12,6 +12,7 @@ import { generateLatentPoints, isConditional, runGenerator } from './samples';
 import { classGrid } from './generate';
 import { saveCheckpoint } from './checkpoint';
 import { gridPng, PixelRange } from '../visual/grid';
+import { labelGridRows } from '../visual/labels';
 import { writeFileAtomic } from '../io';
 import { newLiveDisplay, tslabModule } from '../notebook';
 import { getRandomState } from '../random';
@@ -41,6 +42,8 @@ export interface EpochImagesOptions {
   /** Conditional generators: one row per class, `perClass` images each (default 10). */
   numClasses?: number;
   perClass?: number;
+  /** Conditional generators: the class names written beside their rows. */
+  classNames?: string[];
 }
 
 /** Saves a grid of the generator's output for the same latent points after every epoch. */
@@ -51,15 +54,16 @@ export function epochImages(options: EpochImagesOptions): GanCallback {
     onTrainBegin() {
       z = generateLatentPoints(options.latentDim, count, options.seed ?? 42);
     },
-    onEpochEnd(epoch, _logs, ctx) {
+    async onEpochEnd(epoch, _logs, ctx) {
       const conditional = isConditional(ctx.models.generator);
       const perClass = options.perClass ?? 10;
       const images = conditional
         ? classGrid(ctx.models.generator, { numClasses: options.numClasses ?? 10, perClass, seed: options.seed ?? 42 })
         : runGenerator(ctx.models.generator, z!);
       const cols = conditional ? perClass : Math.ceil(Math.sqrt(count));
-      const png = gridPng(images, { cols, range: options.range, reverse: options.reverse, scale: 2, gap: 2 });
+      let png = gridPng(images, { cols, range: options.range, reverse: options.reverse, scale: 2, gap: 2 });
       images.dispose();
+      if (conditional && options.classNames) png = await labelGridRows(png, options.classNames);
       writeFileAtomic(path.join(options.outDir, epochImageName(epoch)), png);
       options.onImage?.(png, epoch);
     },

@@ -99,7 +99,7 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
   const callbacks: GanCallback[] = [
     // First, so the epoch's learning rate is in its logs before the CSV log writes them.
     ...(system.schedule ? [learningRateSchedule(system.schedule)] : []),
-    epochImages({ outDir: options.outDir, latentDim: system.latentDim, range: system.range, reverse: system.reverse, count: system.gridCount, onImage: (png, epoch) => progress.showImage?.(png, epoch) }),
+    epochImages({ outDir: options.outDir, latentDim: system.latentDim, range: system.range, reverse: system.reverse, count: system.gridCount, classNames: system.classNames, onImage: (png, epoch) => progress.showImage?.(png, epoch) }),
     // Before the CSV log, so the scores are in the epoch's row.
     ...(options.metricsEvery ? [metricsCallback({ domain: domainOf(system.name), range: system.range, every: options.metricsEvery, samples: options.metricsSamples })] : []),
     csvLogger(path.join(logDir, 'log.csv')),
