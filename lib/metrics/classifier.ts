@@ -87,6 +87,18 @@ export interface ClassifierOutputs {
   n: number;
 }
 
+const twoOutputs = new WeakMap<tf.LayersModel, tf.LayersModel>();
+
+/** The classifier with two outputs, its features and its classes (built once per classifier; it shares the weights). */
+function featuresAndClasses(model: tf.LayersModel): tf.LayersModel {
+  let both = twoOutputs.get(model);
+  if (!both) {
+    both = tf.model({ inputs: model.inputs, outputs: [model.getLayer('features').output as tf.SymbolicTensor, model.outputs[0]] });
+    twoOutputs.set(model, both);
+  }
+  return both;
+}
+
 /**
  * Runs the classifier over [n, 28, 28, 1] images in [0, 1] in batches, returning features and
  * probabilities as plain arrays (the metrics work in float64 on them). Tensors are disposed.
@@ -95,7 +107,7 @@ export function classify(model: tf.LayersModel, images: tf.Tensor4D, batchSize =
   const [, h, w, c] = images.shape;
   if (h !== 28 || w !== 28 || c !== 1) throw new Error(`The domain classifier takes 28x28x1 images; got ${h}x${w}x${c}.`);
   const featureLayer = model.getLayer('features');
-  const both = tf.model({ inputs: model.inputs, outputs: [featureLayer.output as tf.SymbolicTensor, model.outputs[0]] });
+  const both = featuresAndClasses(model);
   const n = images.shape[0];
   const featureDim = (featureLayer.outputShape as number[])[1];
   const features = new Float32Array(n * featureDim);
