@@ -54,7 +54,13 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   const model = playgroundModel(options.runDir);
   const files: Record<string, string> = { '/': path.join(WEB_ROOT, 'index.html'), '/index.html': path.join(WEB_ROOT, 'index.html'), '/dist/playground.js': bundle };
   const server = http.createServer((req, res) => {
-    const url = decodeURIComponent((req.url ?? '/').split('?')[0]);
+    let url: string;
+    try {
+      url = decodeURIComponent((req.url ?? '/').split('?')[0]);
+    } catch {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('Bad request');
+      return;
+    }
     if (url === '/model/info.json') {
       res.writeHead(200, { 'content-type': TYPES['.json'] }).end(JSON.stringify(model.info));
       return;

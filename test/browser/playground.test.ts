@@ -106,3 +106,22 @@ test('the playground draws a trained conditional generator and follows the class
 test('the playground server explains a folder that is not a run', async () => {
   await assert.rejects(startPlayground({ runDir: tmp, port: 0 }), /is not a training run folder/);
 });
+
+test('the playground server serves only the page and the generator\'s own files', async () => {
+  const runDir = path.join(tmp, 'files');
+  await saveRun(runDir, smallConditionalGenerator());
+  const playground = await startPlayground({ runDir, port: 0 });
+  try {
+    const get = (p: string) => fetch(new URL(p, playground.url)).then((r) => r.status);
+    assert.equal(await get('/'), 200);
+    assert.equal(await get('/model/model.json'), 200);
+    const info = await (await fetch(new URL('/model/info.json', playground.url))).json();
+    assert.equal(info.model, 'cgan-mnist');
+    assert.equal(info.classNames.length, 10);
+    assert.equal(await get('/model/..%2Fcheckpoint%2Fstate.json'), 404);
+    assert.equal(await get('/model/%E0%A4%A'), 400);
+    assert.equal(await get('/package.json'), 404);
+  } finally {
+    await playground.close();
+  }
+});
