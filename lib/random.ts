@@ -26,3 +26,16 @@ export function setRandomState(state: object): void {
   rng = seedrandom('', { state: state as never }) as unknown as StatefulRng;
   Math.random = rng;
 }
+
+/**
+ * `m` distinct indices out of 0..n-1, drawn with `random` (a partial Fisher-Yates shuffle), so
+ * a seeded generator gives the same subset every time.
+ */
+export function sampleIndices(n: number, m: number, random: () => number): number[] {
+  const idx = Array.from({ length: n }, (_, i) => i);
+  for (let i = 0; i < m; i++) {
+    const j = i + Math.floor(random() * (n - i));
+    [idx[i], idx[j]] = [idx[j], idx[i]];
+  }
+  return idx.slice(0, m);
+}

@@ -19,9 +19,6 @@ export interface MetricsCallbackOptions {
   reference?: Reference;
 }
 
-/** The log columns this callback adds. */
-export const METRIC_COLUMNS = ['fid', 'kid', 'classesCovered', 'conditionalAccuracy'];
-
 export function metricsCallback(options: MetricsCallbackOptions): GanCallback {
   let reference = options.reference;
   const every = options.every ?? 1;

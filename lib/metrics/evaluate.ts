@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import seedrandom from 'seedrandom';
 import { loadMnist, loadFashionMnist } from '../data/mnist';
 import { scaleToUnit } from '../data/scale';
+import { sampleIndices } from '../random';
 import { generateLatentPoints, isConditional, runGenerator } from '../training/samples';
 import { classify, loadDomainClassifier, ClassifierDomain, ClassifierOutputs, toClassifierInput } from './classifier';
 import { featureStats, frechetDistance, FeatureStats } from './frechet';
@@ -131,12 +132,7 @@ export async function realBaseline(ref: Reference, options: MetricOptions = {}):
   const ds = await (ref.domain === 'mnist' ? loadMnist : loadFashionMnist)();
   const n = Math.min(options.samples ?? 10000, ds.train.images.shape[0]);
   const random = seedrandom(String(options.seed ?? 0));
-  const all = Array.from({ length: ds.train.images.shape[0] }, (_, i) => i);
-  for (let i = 0; i < n; i++) {
-    const j = i + Math.floor(random() * (all.length - i));
-    [all[i], all[j]] = [all[j], all[i]];
-  }
-  const picked = tf.tidy(() => scaleToUnit(tf.gather(ds.train.images, all.slice(0, n))) as tf.Tensor4D);
+  const picked = tf.tidy(() => scaleToUnit(tf.gather(ds.train.images, sampleIndices(ds.train.images.shape[0], n, random))) as tf.Tensor4D);
   const out = classify(ref.classifier, picked);
   tf.dispose([picked, ds.train.images, ds.train.labels, ds.test.images, ds.test.labels]);
   return scoreOutputs(out, ref, options);

@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import seedrandom from 'seedrandom';
+import { sampleIndices } from '../random';
 
 export interface KidOptions {
   subsets?: number;
@@ -50,15 +51,6 @@ export function mmdPolynomial(x: tf.Tensor2D, y: tf.Tensor2D): number {
   return value;
 }
 
-function sampleRows(n: number, m: number, random: () => number): number[] {
-  const idx = Array.from({ length: n }, (_, i) => i);
-  for (let i = 0; i < m; i++) {
-    const j = i + Math.floor(random() * (n - i));
-    [idx[i], idx[j]] = [idx[j], idx[i]];
-  }
-  return idx.slice(0, m);
-}
-
 /** KID between [n1, dim] and [n2, dim] row-major feature sets. */
 export function kernelInceptionDistance(a: Float32Array, b: Float32Array, dim: number, options: KidOptions = {}): KidResult {
   const na = a.length / dim;
@@ -72,8 +64,8 @@ export function kernelInceptionDistance(a: Float32Array, b: Float32Array, dim: n
   const tb = tf.tidy(() => tf.tensor2d(b, [nb, dim]).mul(scale) as tf.Tensor2D);
   const values: number[] = [];
   for (let s = 0; s < subsets; s++) {
-    const ia = tf.tensor1d(sampleRows(na, subsetSize, random), 'int32');
-    const ib = tf.tensor1d(sampleRows(nb, subsetSize, random), 'int32');
+    const ia = tf.tensor1d(sampleIndices(na, subsetSize, random), 'int32');
+    const ib = tf.tensor1d(sampleIndices(nb, subsetSize, random), 'int32');
     const xa = tf.gather(ta, ia) as tf.Tensor2D;
     const xb = tf.gather(tb, ib) as tf.Tensor2D;
     values.push(mmdPolynomial(xa, xb));

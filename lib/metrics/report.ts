@@ -3,8 +3,8 @@
  * of several generators beside the real-versus-real baseline, and a class histogram as bars.
  */
 import { QualityReport } from './evaluate';
+import { escapeHtml as esc } from '../visual/table';
 
-const esc = (s: string) => s.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!);
 
 /** One table: a column per generator, the real-vs-real baseline last. */
 export function qualityTableHtml(columns: Array<{ name: string; report: QualityReport }>, real: QualityReport, caption = 'Sample quality (domain classifier)'): string {

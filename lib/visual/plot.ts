@@ -4,6 +4,7 @@
  * the same figure is rendered to a static SVG that Jupyter, GitHub and nbconvert show.
  */
 import type { Plot, Layout } from 'nodeplotlib';
+import { escapeHtml as esc } from './table';
 
 export interface Figure {
   data: Plot[];
@@ -25,7 +26,6 @@ export function lossFigure(history: Array<Record<string, number>>): Figure {
   return historyFigure(history, ['dLoss', 'gLoss', 'realP', 'fakeP'], 'Losses and discriminator outputs per epoch');
 }
 
-const esc = (s: string) => s.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!);
 
 function niceTicks(lo: number, hi: number, count = 5, integers = false): number[] {
   if (!(hi > lo)) return [lo];

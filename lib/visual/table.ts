@@ -13,7 +13,8 @@ export function danfo(): typeof import('danfojs-node') {
   return require('danfojs-node');
 }
 
-const escapeHtml = (s: unknown) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+/** Escapes text for HTML and SVG (element text and attribute values). */
+export const escapeHtml = (s: unknown) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 /** An HTML table of a danfo DataFrame (or anything with columns and values). */
 export function dataFrameHtml(df: TableLike, caption?: string): string {
