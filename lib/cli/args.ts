@@ -61,3 +61,33 @@ export function parseArgs(argv: string[], specs: FlagSpec[]): ParsedArgs {
   }
   return out;
 }
+
+export interface CliOptions {
+  /** Flags without which the command only prints its usage and exits with status 2. */
+  required?: string[];
+}
+
+/**
+ * The shape every command-line tool here shares: parse the flags, print usage on --help (or
+ * when a required flag is missing), run `body`, and turn any error into one line on stderr
+ * and exit status 1 instead of a stack trace.
+ */
+export function runCli(command: string, specs: FlagSpec[], body: (args: ParsedArgs) => Promise<void>, options: CliOptions = {}): void {
+  const main = async (): Promise<void> => {
+    const args = parseArgs(process.argv.slice(2), specs);
+    const missing = (options.required ?? []).filter((name) => args[name] === undefined);
+    if (args.help || missing.length > 0) {
+      console.log(usage(command, specs));
+      if (!args.help) {
+        console.error(`\nMissing ${missing.map((m) => `--${m}`).join(', ')}.`);
+        process.exitCode = 2;
+      }
+      return;
+    }
+    await body(args);
+  };
+  main().catch((err) => {
+    console.error(`Error: ${err instanceof Error ? err.message : err}`);
+    process.exit(1);
+  });
+}

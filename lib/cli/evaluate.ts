@@ -20,7 +20,7 @@ import { domainOf, evaluateGenerator, formatReport, loadReference, realBaseline 
 import { linearProbeAccuracy } from '../metrics/probe';
 import { writeFileAtomic } from '../io';
 import { setGlobalSeed } from '../random';
-import { FlagSpec, parseArgs, usage } from './args';
+import { FlagSpec, ParsedArgs, runCli } from './args';
 
 const FLAGS: FlagSpec[] = [
   { name: 'run', type: 'string', help: 'run folder written by npm run train (holds checkpoint/ and generator/)' },
@@ -30,13 +30,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'markdown', type: 'boolean', help: 'also print the result as a row of the README\'s results table' },
 ];
 
-async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), FLAGS);
-  if (args.help || !args.run) {
-    console.log(usage('npm run evaluate --', FLAGS));
-    if (!args.help) process.exitCode = 2;
-    return;
-  }
+async function main(args: ParsedArgs): Promise<void> {
   const run = String(args.run);
   const stateFile = path.join(checkpointDir(run), 'state.json');
   if (!fs.existsSync(stateFile)) throw new Error(`${run} is not a training run folder (no ${stateFile}). Train one with: npm run train -- --model dcgan-mnist --out ${run}`);
@@ -76,7 +70,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  console.error(`Error: ${err instanceof Error ? err.message : err}`);
-  process.exit(1);
-});
+runCli('npm run evaluate --', FLAGS, main, { required: ['run'] });

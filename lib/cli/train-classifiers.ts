@@ -11,7 +11,7 @@ import { loadMnist, loadFashionMnist } from '../data/mnist';
 import { scaleToUnit } from '../data/scale';
 import { setGlobalSeed } from '../random';
 import { defineDomainClassifier, compileClassifier, classifierAccuracy, saveDomainClassifier, ClassifierDomain, CLASSIFIER_ROOT } from '../metrics/classifier';
-import { FlagSpec, parseArgs, usage } from './args';
+import { FlagSpec, ParsedArgs, runCli } from './args';
 
 const FLAGS: FlagSpec[] = [
   { name: 'domain', type: 'string', help: 'which classifier to train (default: both)', choices: ['mnist', 'fashion-mnist'] },
@@ -73,18 +73,10 @@ async function trainOne(domain: ClassifierDomain, args: Record<string, unknown>,
   model.dispose();
 }
 
-async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), FLAGS);
-  if (args.help) {
-    console.log(usage('npm run train-classifiers --', FLAGS));
-    return;
-  }
+async function main(args: ParsedArgs): Promise<void> {
   await initBackend();
   const domains: ClassifierDomain[] = args.domain ? [args.domain as ClassifierDomain] : ['mnist', 'fashion-mnist'];
   for (const d of domains) await trainOne(d, args, tf.getBackend());
 }
 
-main().catch((err) => {
-  console.error(`Error: ${err instanceof Error ? err.message : err}`);
-  process.exit(1);
-});
+runCli('npm run train-classifiers --', FLAGS, main);

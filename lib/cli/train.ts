@@ -11,7 +11,7 @@ import { initBackend } from '../backend';
 import { SYSTEMS, IMAGE_TYPES, getSystem, buildSystem, configureSystem, SystemOverrides } from '../models/registry';
 import { runTraining, stopOnInterrupt } from '../training/run';
 import { lossFigure, plotInteractive } from '../visual/plot';
-import { FlagSpec, parseArgs, usage } from './args';
+import { FlagSpec, ParsedArgs, runCli } from './args';
 
 const FLAGS: FlagSpec[] = [
   { name: 'model', type: 'string', help: 'which tutorial system to train', choices: Object.keys(SYSTEMS), default: 'dcgan-mnist' },
@@ -41,12 +41,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'plot', type: 'boolean', help: 'open the loss curves interactively (nodeplotlib) at the end' },
 ];
 
-async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), FLAGS);
-  if (args.help) {
-    console.log(usage('npm run train --', FLAGS));
-    return;
-  }
+async function main(args: ParsedArgs): Promise<void> {
   const system = configureSystem(getSystem(String(args.model)), {
     datasetPath: args['dataset-path'] as string | undefined,
     imageType: args['image-type'] as SystemOverrides['imageType'],
@@ -90,7 +85,4 @@ async function main(): Promise<void> {
   tf.disposeVariables();
 }
 
-main().catch((err) => {
-  console.error(`Error: ${err instanceof Error ? err.message : err}`);
-  process.exit(1);
-});
+runCli('npm run train --', FLAGS, main);
