@@ -3,6 +3,10 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { defineDiscriminator, defineGenerator, defineGan } from '../lib/models/dcgan-mnist';
 import { compositeTrainableParams } from '../lib/models/composite';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { execFileSync, spawnSync } from 'child_process';
 
 test('S0 parameter counts equal the tutorial (40,705 and 1,164,289)', () => {
   const d = defineDiscriminator();
@@ -40,4 +44,23 @@ test('the composite updates exactly the generator\'s 1,164,289 parameters (D fro
   const g = defineGenerator(100);
   const gan = defineGan(g, d);
   assert.equal(compositeTrainableParams(gan), 1164289);
+});
+
+// The PyTorch reference of S0 (scripts/reference_s0_torch.py) is how a run here is compared
+// with a second framework at the same epoch; it must be the same networks, and it must run.
+const hasTorch = spawnSync('/usr/bin/python3', ['-c', 'import torch, PIL'], { stdio: 'ignore' }).status === 0;
+
+test('the PyTorch reference of S0 has the tutorial\'s parameter counts and trains', { skip: hasTorch ? false : 'Debian\'s python3-torch is not installed' }, () => {
+  const script = path.join(__dirname, '..', '..', 'scripts', 'reference_s0_torch.py');
+  const counts = JSON.parse(execFileSync('/usr/bin/python3', [script, '--summary'], { encoding: 'utf8' }));
+  assert.deepEqual(counts, { generator: 1164289, discriminator: 40705 });
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'torch-s0-'));
+  execFileSync('/usr/bin/python3', [script, '--epochs', '1', '--steps-per-epoch', '2', '--out', out, '--threads', '1'], { env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } });
+  const log = fs.readFileSync(path.join(out, 'log.csv'), 'utf8').trim().split('\n');
+  assert.equal(log[0], 'epoch,d_loss,g_loss,seconds');
+  const [epoch, dLoss, gLoss] = log[1].split(',').map(Number);
+  assert.equal(epoch, 1);
+  assert.ok(dLoss > 0 && dLoss < 5 && gLoss > 0 && gLoss < 5, `losses ${dLoss}, ${gLoss}`);
+  assert.ok(fs.statSync(path.join(out, 'image_at_epoch_0001.png')).size > 1000);
+  fs.rmSync(out, { recursive: true, force: true });
 });
