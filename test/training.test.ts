@@ -9,7 +9,8 @@ import { generateRealSamples, generateLatentPoints, generateFakeSamples } from '
 import { summarizePerformance } from '../lib/training/summarize';
 import { runTraining, stopOnInterrupt } from '../lib/training/run';
 import { trainGan, EpochLogs } from '../lib/training/loop';
-import { historyCsv } from '../lib/training/callbacks';
+import { historyCsv, terminalProgress } from '../lib/training/callbacks';
+import { TrainContext } from '../lib/training/loop';
 import { buildSystem, getSystem } from '../lib/models/registry';
 import * as s1 from '../lib/models/dcgan-fashion';
 import { saveModel, loadModel, fileLoadHandler } from '../lib/models/files';
@@ -172,4 +173,24 @@ test('a stop signal (Ctrl-C, SIGTERM) ends after the current step, saves a check
   const resumed = await runTraining({ ...common, callbacks: [stopOnInterrupt()] });
   assert.equal(resumed.resumedFrom, 1);
   assert.deepEqual(resumed.history.map((h) => h.epoch), [1, 2, 3]);
+});
+
+test('terminal progress: without a terminal, a line at every tenth of a long epoch and one per epoch', async () => {
+  const written: string[] = [];
+  const stream = { isTTY: false, write: (s: string) => written.push(s) } as unknown as NodeJS.WriteStream;
+  const progress = terminalProgress(stream);
+  const ctx = { epochs: 2, stepsPerEpoch: 40, history: [], stopRequested: false, interrupted: false } as unknown as TrainContext;
+  await progress.onEpochBegin!(1, ctx);
+  for (let step = 1; step <= 40; step++) await progress.onStepEnd!(step, { dLoss: 0.5, gLoss: 1.25 }, ctx);
+  await progress.onEpochEnd!(1, { epoch: 1, realP: 0.6, fakeP: 0.4, gLoss: 1.25, dLoss: 0.5, seconds: 8, steps: 40 }, ctx);
+  const stepLines = written.filter((l) => / step \d+\/40 /.test(l));
+  assert.deepEqual(stepLines.map((l) => Number(/step (\d+)\//.exec(l)![1])), [4, 8, 12, 16, 20, 24, 28, 32, 36]);
+  assert.match(stepLines[0], /^Epoch 1\/2 step 4\/40 d 0\.500 g 1\.250 \(.*, ETA .*\)\n$/);
+  assert.match(written[written.length - 1], /^Epoch 1\/2: d_loss 0\.5000 g_loss 1\.2500 .*200 ms\/step\)\n$/);
+  // A short epoch (quick runs, tests) gets the epoch line only.
+  written.length = 0;
+  const short = { ...ctx, stepsPerEpoch: 5 } as TrainContext;
+  await progress.onEpochBegin!(2, short);
+  for (let step = 1; step <= 5; step++) await progress.onStepEnd!(step, { dLoss: 0.5, gLoss: 1 }, short);
+  assert.equal(written.length, 0);
 });

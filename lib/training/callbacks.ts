@@ -125,12 +125,20 @@ function formatSeconds(s: number): string {
   return m > 0 ? `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${s.toFixed(1)}s`;
 }
 
-/** A progress bar in the terminal (cli-progress: losses and ETA), or one line per epoch when not a terminal. */
+/**
+ * A progress bar in the terminal (cli-progress: losses and ETA). When output goes to a file or
+ * a CI log, a line at every tenth of a long epoch instead (step, losses, elapsed, ETA), so a
+ * log shows a run is alive without filling up with bar redraws.
+ */
 export function terminalProgress(stream: NodeJS.WriteStream = process.stdout): GanCallback {
   let bar: cliProgress.SingleBar | undefined;
+  let epochNow = 0;
+  let started = 0;
   const losses = (l?: StepLosses) => (l ? `d ${l.dLoss.toFixed(3)} g ${l.gLoss.toFixed(3)}` : '');
   return {
     onEpochBegin(epoch, ctx) {
+      epochNow = epoch;
+      started = Date.now();
       if (!stream.isTTY) return;
       bar = new cliProgress.SingleBar({
         stream,
@@ -142,8 +150,15 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stdout): G
       }, cliProgress.Presets.legacy);
       bar.start(ctx.stepsPerEpoch, 0, { losses: '' });
     },
-    onStepEnd(step, l) {
-      bar?.update(step, { losses: losses(l) });
+    onStepEnd(step, l, ctx) {
+      if (bar) {
+        bar.update(step, { losses: losses(l) });
+        return;
+      }
+      const total = ctx.stepsPerEpoch;
+      if (total < 20 || step === total || step % Math.ceil(total / 10) !== 0) return;
+      const elapsed = (Date.now() - started) / 1000;
+      stream.write(`Epoch ${epochNow}/${ctx.epochs} step ${step}/${total} ${losses(l)} (${formatSeconds(elapsed)}, ETA ${formatSeconds((elapsed / step) * (total - step))})\n`);
     },
     onEpochEnd(epoch, logs, ctx) {
       bar?.stop();
