@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { rng, useWasm } from './helpers';
 import { featureStats, frechetDistance } from '../lib/metrics/frechet';
 import { kernelInceptionDistance, mmdPolynomial, featureScale } from '../lib/metrics/kid';
-import { inceptionScore, confidentFraction, modeCoverage, conditionalAccuracy } from '../lib/metrics/scores';
+import { inceptionScore, modeCoverage, conditionalAccuracy } from '../lib/metrics/scores';
 import { loadDomainClassifier, classifierAccuracy, readClassifierInfo } from '../lib/metrics/classifier';
 import { loadReference, evaluateGenerator, realBaseline, Reference } from '../lib/metrics/evaluate';
 import { balancedSubset, discriminatorFeatures, linearProbeAccuracy } from '../lib/metrics/probe';
@@ -135,15 +135,6 @@ test('Inception Score, mode coverage and conditional accuracy on known probabili
   // 995 of class 0 and 5 of class 1: class 1 has 0.5% of samples, under the 1% threshold.
   const collapsed = modeCoverage(oneHot([...new Array(995).fill(0), ...new Array(5).fill(1)]));
   assert.equal(collapsed.covered, 1);
-  // Confident: one-hot rows are; a uniform row is not; 0.91 counts, 0.89 does not.
-  assert.equal(confidentFraction(even), 1);
-  assert.equal(confidentFraction(new Float32Array(10000).fill(0.1)), 0);
-  const mixed = new Float32Array(30);
-  mixed.set([0.91, 0.09], 0);
-  mixed.set([0.89, 0.11], 10);
-  mixed.set([0.05, 0.95], 20);
-  assert.ok(Math.abs(confidentFraction(mixed) - 2 / 3) < 1e-12);
-  assert.throws(() => confidentFraction(new Float32Array(15)), /rows of 10/);
   const acc = conditionalAccuracy(oneHot([0, 1, 2, 2]), [0, 1, 2, 3]);
   assert.equal(acc.overall, 0.75);
   assert.deepEqual(acc.perClass.slice(0, 4), [1, 1, 1, 0]);

@@ -13,7 +13,7 @@ import { generateLatentPoints, isConditional, runGenerator } from '../training/s
 import { classify, loadDomainClassifier, ClassifierDomain, ClassifierOutputs, toClassifierInput } from './classifier';
 import { featureStats, frechetDistance, FeatureStats } from './frechet';
 import { kernelInceptionDistance, featureScale, KidResult } from './kid';
-import { modeCoverage, inceptionScore, conditionalAccuracy, confidentFraction, ModeCoverage, InceptionScore } from './scores';
+import { modeCoverage, inceptionScore, conditionalAccuracy, ModeCoverage, InceptionScore } from './scores';
 
 /** The classifier domain of each system that has one. */
 export const SYSTEM_DOMAINS: Record<string, ClassifierDomain> = {
@@ -37,8 +37,6 @@ export interface QualityReport {
   kid: KidResult;
   inceptionScore: InceptionScore;
   coverage: ModeCoverage;
-  /** Samples classified with at least 90% probability (see `confidentFraction`). */
-  confident: number;
   /** Conditional generators only. */
   conditionalAccuracy?: { overall: number; perClass: number[] };
 }
@@ -86,7 +84,6 @@ export function scoreOutputs(out: ClassifierOutputs, ref: Reference, options: Me
     kid,
     inceptionScore: inceptionScore(out.probs, 10, Math.min(10, out.n)),
     coverage: modeCoverage(out.probs),
-    confident: confidentFraction(out.probs),
     ...(labels ? { conditionalAccuracy: conditionalAccuracy(out.probs, labels) } : {}),
   };
 }
@@ -150,7 +147,6 @@ export function formatReport(model: QualityReport, real: QualityReport): string 
     row('KID x 1000', `${(1000 * model.kid.mean).toFixed(2)} ± ${(1000 * model.kid.std).toFixed(2)}`, `${(1000 * real.kid.mean).toFixed(2)} ± ${(1000 * real.kid.std).toFixed(2)}`),
     row('classes covered', `${model.coverage.covered}/10`, `${real.coverage.covered}/10`),
     row('class entropy (nats)', model.coverage.entropy.toFixed(3), real.coverage.entropy.toFixed(3)),
-    row('classified >= 90% sure', `${(100 * model.confident).toFixed(1)}%`, `${(100 * real.confident).toFixed(1)}%`),
     row('Inception Score', model.inceptionScore.mean.toFixed(2), real.inceptionScore.mean.toFixed(2)),
   ];
   if (model.conditionalAccuracy) lines.push(row('conditional accuracy', `${(100 * model.conditionalAccuracy.overall).toFixed(1)}%`, '-'));

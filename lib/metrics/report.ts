@@ -14,7 +14,6 @@ export function qualityTableHtml(columns: Array<{ name: string; report: QualityR
     ['KID × 1000 ↓', (r) => `${(1000 * r.kid.mean).toFixed(2)} ± ${(1000 * r.kid.std).toFixed(2)}`],
     ['classes covered', (r) => `${r.coverage.covered}/10`],
     ['class entropy (max 2.303)', (r) => r.coverage.entropy.toFixed(3)],
-    ['classified ≥ 90% sure ↑', (r) => `${(100 * r.confident).toFixed(1)}%`],
     ['Inception Score ↑ (max 10)', (r) => r.inceptionScore.mean.toFixed(2)],
     ['conditional accuracy', (r) => (r.conditionalAccuracy ? `${(100 * r.conditionalAccuracy.overall).toFixed(1)}%` : '–')],
     ['samples', (r) => String(r.samples)],

@@ -60,23 +60,6 @@ export function inceptionScore(probs: Float32Array, classes = 10, splits = 10): 
   return { mean, std, splits };
 }
 
-/**
- * Fraction of samples that the classifier puts in one class with probability at least
- * `threshold`: a measurable stand-in for "recognisable" (a blot gets spread-out
- * probabilities; a clear digit gets one high one). Real test digits: about 0.99.
- */
-export function confidentFraction(probs: Float32Array, classes = 10, threshold = 0.9): number {
-  const n = probs.length / classes;
-  if (!Number.isInteger(n) || n === 0) throw new Error(`confidentFraction: ${probs.length} probabilities do not make rows of ${classes}.`);
-  let confident = 0;
-  for (let i = 0; i < n; i++) {
-    let max = 0;
-    for (let k = 0; k < classes; k++) max = Math.max(max, probs[i * classes + k]);
-    if (max >= threshold) confident++;
-  }
-  return confident / n;
-}
-
 /** Fraction of samples generated for class `labels[i]` that the classifier assigns to it, overall and per class. */
 export function conditionalAccuracy(probs: Float32Array, labels: ArrayLike<number>, classes = 10): { overall: number; perClass: number[] } {
   const predicted = argmaxRows(probs, classes);
