@@ -11,6 +11,7 @@ import { runTraining, stopOnInterrupt } from '../lib/training/run';
 import { trainGan, EpochLogs } from '../lib/training/loop';
 import { historyCsv, terminalProgress } from '../lib/training/callbacks';
 import { TrainContext } from '../lib/training/loop';
+import { spawnSync } from 'child_process';
 import { buildSystem, getSystem } from '../lib/models/registry';
 import * as s1 from '../lib/models/dcgan-fashion';
 import { saveModel, loadModel, fileLoadHandler } from '../lib/models/files';
@@ -193,4 +194,22 @@ test('terminal progress: without a terminal, a line at every tenth of a long epo
   await progress.onEpochBegin!(2, short);
   for (let step = 1; step <= 5; step++) await progress.onStepEnd!(step, { dLoss: 0.5, gLoss: 1 }, short);
   assert.equal(written.length, 0);
+});
+
+test('every command-line tool: --help exits 0, a missing required flag 2, a bad flag 1 with one line', () => {
+  const cli = (name: string, ...args: string[]) => spawnSync(process.execPath, [path.join(__dirname, '..', 'lib', 'cli', `${name}.js`), ...args], { encoding: 'utf8' });
+  for (const name of ['train', 'evaluate', 'playground', 'train-classifiers']) {
+    const help = cli(name, '--help');
+    assert.equal(help.status, 0, `${name} --help`);
+    assert.match(help.stdout, new RegExp(`^Usage: npm run ${name} -- \\[options\\]`));
+    const bad = cli(name, '--no-such-flag');
+    assert.equal(bad.status, 1, `${name} --no-such-flag`);
+    assert.equal(bad.stderr.trim(), 'Error: Unknown option --no-such-flag. Run with --help for the list.');
+  }
+  for (const name of ['evaluate', 'playground']) {
+    const missing = cli(name);
+    assert.equal(missing.status, 2, `${name} without --run`);
+    assert.match(missing.stdout, /--run <value>/);
+    assert.match(missing.stderr, /Missing --run\./);
+  }
 });
