@@ -7,19 +7,12 @@ cores that torch's own threads use."""
 import argparse, json, sys, time
 import torch
 from torch import nn
+from reference_s0_torch import define_discriminator, define_generator
 
 
 def dcgan_mnist():
-    g = nn.Sequential(
-        nn.Linear(100, 128 * 7 * 7), nn.LeakyReLU(0.2), nn.Unflatten(1, (128, 7, 7)),
-        nn.ConvTranspose2d(128, 128, 4, 2, 1), nn.LeakyReLU(0.2),
-        nn.ConvTranspose2d(128, 128, 4, 2, 1), nn.LeakyReLU(0.2),
-        nn.Conv2d(128, 1, 7, padding=3), nn.Sigmoid())
-    d = nn.Sequential(
-        nn.Conv2d(1, 64, 3, 2, 1), nn.LeakyReLU(0.2), nn.Dropout(0.4),
-        nn.Conv2d(64, 64, 3, 2, 1), nn.LeakyReLU(0.2), nn.Dropout(0.4),
-        nn.Flatten(), nn.Linear(64 * 7 * 7, 1), nn.Sigmoid())
-    return g, d, 100, (1, 28, 28), 256, "half", "plain"
+    # The same S0 that scripts/reference_s0_torch.py trains (Keras initialisation and padding).
+    return define_generator(100), define_discriminator(), 100, (1, 28, 28), 256, "half", "plain"
 
 
 def dcgan_fashion():
