@@ -1,8 +1,13 @@
 #!/usr/bin/env node
-// Executes every notebook in notebooks/ (or those named on the command line) with
-// `jupyter nbconvert --execute` against the project's tslab kernel, in quick mode
-// (GAN_QUICK=1) unless GAN_QUICK is already set. A failing cell fails the notebook; any
-// failed notebook makes this script exit non-zero. Executed copies go to build/notebooks/.
+// Executes every notebook in notebooks/ (or those named on the command line) with the pinned
+// nbclient from .venv/ against the project's tslab kernel (scripts/execute_notebook.py), in quick
+// mode (GAN_QUICK=1) unless GAN_QUICK is already set. A failing cell fails the notebook (its
+// source and output are printed); any failed notebook makes this script exit non-zero.
+//
+// Hermetic: every run copies the notebooks into a fresh build/notebook-run/notebooks/, so their
+// `../runs/` folders start empty (a second run trains again instead of resuming a finished run,
+// and no notebook scores a generator left over from an earlier run). Executed copies go to
+// build/notebooks/.
 //
 // --gallery DIR also exports each executed notebook to HTML in DIR (with an index.html), so a
 // teacher can share results without running anything: `npm run gallery` (quick mode), or
@@ -14,6 +19,8 @@ const path = require('path');
 
 const root = path.resolve(__dirname, '..');
 const outDir = path.join(root, 'build', 'notebooks');
+const runRoot = path.join(root, 'build', 'notebook-run');
+const python = path.join(root, '.venv', 'bin', 'python');
 let args = process.argv.slice(2);
 let gallery;
 const galleryAt = args.indexOf('--gallery');
@@ -22,19 +29,16 @@ if (galleryAt >= 0) {
   args = args.filter((_, i) => i !== galleryAt && i !== galleryAt + 1);
   fs.mkdirSync(gallery, { recursive: true });
 }
+if (!fs.existsSync(python)) {
+  console.error('run-notebooks: .venv/ is missing (nbclient lives there): run npm run setup first.');
+  process.exit(1);
+}
 const notebooks = (args.length ? args : fs.readdirSync(path.join(root, 'notebooks')).filter((f) => f.endsWith('.ipynb')).sort().map((f) => path.join('notebooks', f)));
 const jupyterEnv = path.join(root, 'scripts', 'jupyter-env.sh');
 const timeout = Number(process.env.GAN_NOTEBOOK_TIMEOUT || 1200);
 
-/** nbconvert --to html of an executed notebook into the gallery. */
-function exportHtml(executed) {
-  const cmd = `source "${jupyterEnv}" && jupyter nbconvert --to html "${executed}" --output-dir "${gallery}"`;
-  const res = spawnSync('bash', ['-c', cmd], { cwd: root, encoding: 'utf8' });
-  if (res.status !== 0) {
-    failed++;
-    console.log(`FAIL html export of ${executed}\n${res.stderr}`);
-  }
-}
+fs.rmSync(runRoot, { recursive: true, force: true });
+fs.mkdirSync(path.join(runRoot, 'notebooks'), { recursive: true });
 
 /** A contents page linking every exported notebook, with the title of each. */
 function writeIndex() {
@@ -56,8 +60,11 @@ let passed = 0;
 let failed = 0;
 for (const nb of notebooks) {
   const started = Date.now();
-  const cmd = `source "${jupyterEnv}" && jupyter nbconvert --to notebook --execute "${nb}" --output-dir "${outDir}" ` +
-    `--ExecutePreprocessor.kernel_name=tslab --ExecutePreprocessor.timeout=${timeout}`;
+  const copy = path.join(runRoot, 'notebooks', path.basename(nb));
+  fs.copyFileSync(path.resolve(root, nb), copy);
+  const q = (s) => `"${s}"`;
+  const cmd = `source ${q(jupyterEnv)} && exec ${q(python)} scripts/execute_notebook.py ${q(copy)} ${q(path.join(outDir, path.basename(nb)))} --timeout ${timeout}` +
+    (gallery ? ` --html ${q(gallery)}` : '');
   const res = spawnSync('bash', ['-c', cmd], {
     cwd: root,
     env: { ...process.env, GAN_QUICK: process.env.GAN_QUICK ?? '1' },
@@ -67,11 +74,10 @@ for (const nb of notebooks) {
   if (res.status === 0) {
     passed++;
     console.log(`ok   ${nb} (${seconds} s)`);
-    if (gallery) exportHtml(path.join(outDir, path.basename(nb)));
   } else {
     failed++;
     console.log(`FAIL ${nb} (${seconds} s)`);
-    console.log((res.stderr || '').split('\n').slice(-40).join('\n'));
+    console.log((res.stderr || '').split('\n').slice(-60).join('\n'));
   }
 }
 if (gallery) writeIndex();

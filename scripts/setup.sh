@@ -1,42 +1,84 @@
 #!/usr/bin/env bash
-# Sets up gan-lab on Debian/Ubuntu: Jupyter, Fashion-MNIST, SciPy (the FID test's reference) and
-# Chromium (the browser tests) from Debian (when missing),
-# npm packages, the compiled library, and the tslab kernel registered in a project-local
-# Jupyter folder (.jupyter/), so nothing is written to your home folder.
+# Sets up gan-lab on Debian/Ubuntu, installing only what is missing (a second run is quick):
+#   Debian   Chromium (the browser tests), the Fashion-MNIST files, python3-venv when needed
+#   Python   .venv/ inside the project, from the exact pins in requirements.txt: JupyterLab 4,
+#            Notebook 7, nbconvert/nbclient, SciPy, PyTorch (CPU) — a stamp skips it when unchanged
+#   npm      npm ci (skipped when node_modules matches package-lock.json)
+#   build    the library (TypeScript -> build/) and the playground page (web/dist/)
+#   kernel   tslab registered into .jupyter/ inside the project (nothing goes to your home folder)
+#   native   TensorFlow's C library for tfjs-node, from PyPI (scripts/setup-native.sh), when
+#            tfjs-node did not install a working backend by itself; optional: wasm is the fallback
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
-DEBIAN_PACKAGES=(jupyter-notebook jupyter-nbconvert jupyter-client python3-nbclient python3-ipykernel dataset-fashion-mnist python3-scipy chromium)
+fail() { echo "setup: $*" >&2; exit 1; }
+
+PYTHON="${GAN_PYTHON:-python3}"
+command -v "$PYTHON" >/dev/null || fail "no $PYTHON on PATH: install Python 3.10+ (apt-get install python3 python3-venv) or set GAN_PYTHON."
+
+DEBIAN_PACKAGES=(dataset-fashion-mnist chromium)
+# Debian's python3 needs python3-venv for `python3 -m venv` (a pyenv or python.org Python has it).
+"$PYTHON" -c 'import ensurepip, venv' 2>/dev/null || DEBIAN_PACKAGES+=(python3-venv)
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "==> Installing Debian packages: ${missing[*]}"
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  $SUDO apt-get update -qq || fail "apt-get update failed: check the network / apt sources, then run npm run setup again."
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+    || fail "apt-get install ${missing[*]} failed (see above): fix apt, then run npm run setup again."
+fi
+
+# Python environment. The stamp (requirements.txt's hash) is written only after pip succeeded,
+# so an interrupted or failed install is redone next time instead of looking complete.
+VENV="$ROOT/.venv"
+STAMP="$VENV/.gan-lab-requirements.sha256"
+want="$(sha256sum requirements.txt | cut -d' ' -f1)"
+if [ -x "$VENV/bin/python" ] && ! "$VENV/bin/python" -c 'import sys' 2>/dev/null; then
+  echo "==> .venv is broken (its python does not run, e.g. the system Python it was made from changed): recreating it"
+  rm -rf "$VENV"
+fi
+if [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; then
+  echo "==> Python packages into .venv/ (pip install -r requirements.txt)"
+  [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV" || { rm -rf "$VENV"; fail "python -m venv .venv failed: install python3-venv (apt-get install python3-venv) and run npm run setup again."; }
+  rm -f "$STAMP"
+  if ! "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt; then
+    fail "pip could not install requirements.txt into .venv (no network to PyPI? a proxy needs PIP_INDEX_URL / HTTPS_PROXY): fix that and run npm run setup again; .venv is left unstamped and will be redone."
+  fi
+  echo "$want" > "$STAMP"
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "==> npm ci"
-  npm ci --no-audit --no-fund --loglevel=error
+  npm ci --no-audit --no-fund --loglevel=error || fail "npm ci failed (see above): check the network to the npm registry, then run npm run setup again."
 fi
 
 echo "==> Building the library (TypeScript -> build/) and the playground page (web/dist/)"
+rm -rf build/lib build/test   # tsc never deletes output: a renamed or deleted file must not linger
 npx tsc -p tsconfig.json
 npm run --silent build:web
 
-echo "==> Registering the tslab kernel in $ROOT/.jupyter"
-node_modules/.bin/tslab install --python=/usr/bin/python3 --binary="$ROOT/node_modules/.bin/tslab" --prefix="$ROOT/.jupyter" >/dev/null
+echo "==> Registering the tslab kernel in $ROOT/.jupyter (Python: .venv)"
+node_modules/.bin/tslab install --python="$VENV/bin/python" --binary="$ROOT/node_modules/.bin/tslab" --prefix="$ROOT/.jupyter" >/dev/null
 source scripts/jupyter-env.sh
+# JupyterLab without its "get notified about Jupyter news?" pop-up (it would fetch from the web).
+mkdir -p .jupyter/config/labconfig
+echo '{"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": true}}' > .jupyter/config/labconfig/page_config.json
 kernels="$(jupyter kernelspec list)"  # captured first: grep -q closing the pipe early breaks jupyter's output
-grep -q '^ *tslab ' <<<"$kernels" || { echo "tslab kernel did not register:" >&2; echo "$kernels" >&2; exit 1; }
+grep -q '^ *tslab ' <<<"$kernels" || fail "the tslab kernel did not register: $kernels"
+
+# The native backend: tfjs-node's own install downloads TensorFlow from outside the npm registry;
+# where that did not give a working backend, build it against the tensorflow-cpu wheel from PyPI.
+if [ -f scripts/setup-native.sh ] && [ "${GAN_SKIP_NATIVE:-0}" != "1" ]; then
+  if ! node -e "require('tfjs-node-native')" >/dev/null 2>&1; then
+    bash scripts/setup-native.sh || echo "==> Native backend unavailable (reason above); the notebooks and tools use wasm."
+  fi
+fi
 
 cat <<MSG
-==> Ready. Open the notebooks with the project's kernel ("TypeScript" / tslab):
-      source scripts/jupyter-env.sh && jupyter notebook notebooks/
-    JupyterLab (installed elsewhere) finds the kernel the same way:
-      source scripts/jupyter-env.sh && jupyter lab notebooks/
+==> Ready. Open the notebooks in JupyterLab with the project's TypeScript kernel:
+      npm run lab
 MSG
