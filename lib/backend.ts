@@ -42,6 +42,8 @@ export function parseBackendName(value: string): BackendName {
  */
 export function loadNativeBinding(): string | undefined {
   if (tf.findBackend('tensorflow')) return undefined;
+  // TensorFlow's C library prints oneDNN / CPU-feature notices on load unless told not to.
+  process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
   try {
     // The alias keeps danfojs-node's own requirement of @tensorflow/tfjs-node from making it mandatory.
     require('tfjs-node-native');
@@ -84,7 +86,7 @@ export async function initBackend(preference?: BackendName | string, options: In
     const source = fromEnv ? `${BACKEND_ENV}=${fromEnv}` : `requested "${preference}"`;
     if (name === 'native') {
       const problem = loadNativeBinding();
-      if (problem) throw new Error(`${source}, but ${problem}. Install it with "npm install tfjs-node-native@npm:@tensorflow/tfjs-node@4.22.0" on a machine with internet access, or choose wasm.`);
+      if (problem) throw new Error(`${source}, but ${problem}. Build it with "npm run setup:native" (TensorFlow's C library from PyPI's tensorflow-cpu wheel), or choose wasm.`);
     }
     const threads = await activate(name, options.threads);
     info = { name, tfName: TF_NAME[name], threads, reason: `${source}` };
