@@ -13,3 +13,18 @@ export function isQuickMode(): boolean {
 export function quickOr<T>(full: T, quick: T): T {
   return isQuickMode() ? quick : full;
 }
+
+/** The project's root folder (this file is build/lib/config.js once compiled). */
+export function projectRoot(): string {
+  return require('path').resolve(__dirname, '..', '..');
+}
+
+/**
+ * The project-local Python (.venv/, made by scripts/setup.sh from requirements.txt), which has
+ * SciPy and PyTorch for the reference checks and the bench. Throws with the fix when missing.
+ */
+export function projectPython(): string {
+  const python = require('path').join(projectRoot(), '.venv', 'bin', 'python');
+  if (!require('fs').existsSync(python)) throw new Error(`The project's Python environment is missing (${python}): run npm run setup.`);
+  return python;
+}

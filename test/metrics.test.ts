@@ -1,6 +1,6 @@
 /**
- * Sample-quality metrics: the numerics against their definitions (and scipy where Debian's
- * python3-scipy is installed), the committed classifiers against their accuracy targets, and
+ * Sample-quality metrics: the numerics against their definitions (and SciPy from the
+ * project's .venv), the committed classifiers against their accuracy targets, and
  * the whole evaluation on real data.
  */
 import { test } from 'node:test';
@@ -11,6 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { rng, useWasm } from './helpers';
+import { projectPython } from '../lib/config';
 import { featureStats, frechetDistance } from '../lib/metrics/frechet';
 import { kernelInceptionDistance, mmdPolynomial, featureScale } from '../lib/metrics/kid';
 import { inceptionScore, modeCoverage, conditionalAccuracy } from '../lib/metrics/scores';
@@ -59,9 +60,8 @@ test('Fréchet distance: 0 for a set against itself; |mu1 - mu2|² for equal cov
   assert.ok(frechetDistance(sa, other) > 5 * frechetDistance(sa, same));
 });
 
-const hasScipy = spawnSync('/usr/bin/python3', ['-c', 'import scipy.linalg, numpy'], { stdio: 'ignore' }).status === 0;
 
-test('Fréchet distance equals scipy sqrtm formula to 1e-3 relative', { skip: hasScipy ? false : 'python3-scipy is not installed' }, () => {
+test('Fréchet distance equals scipy sqrtm formula to 1e-3 relative', () => {
   const dim = 16;
   const a = randomFeatures(300, dim, 4);
   const b = randomFeatures(250, dim, 5, 0.2).map((v, i) => v * (1 + (i % dim) / 20));
@@ -75,7 +75,7 @@ test('Fréchet distance equals scipy sqrtm formula to 1e-3 relative', { skip: ha
     'covmean = scipy.linalg.sqrtm(s1 @ s2).real',
     'print(float(((m1 - m2) ** 2).sum() + np.trace(s1) + np.trace(s2) - 2 * np.trace(covmean)))',
   ].join('\n');
-  const reference = Number(execFileSync('/usr/bin/python3', ['-c', script, file], { encoding: 'utf8' }).trim());
+  const reference = Number(execFileSync(projectPython(), ['-c', script, file], { encoding: 'utf8' }).trim());
   const ours = frechetDistance(featureStats(a, dim), featureStats(b, dim));
   assert.ok(Math.abs(ours - reference) / reference < 1e-3, `ours ${ours}, scipy ${reference}`);
 });

@@ -4,7 +4,7 @@
  *
  * Milliseconds per training iteration (the tutorial's batch size; D on half real + half fake,
  * then G through the frozen D) for each system on each backend that loads and each thread
- * count, plus the generator's forward time; and, where Debian's python3-torch is installed,
+ * count, plus the generator's forward time; and, with PyTorch from the project's .venv,
  * the same architectures in PyTorch in the same run, as a ratio (ours / PyTorch).
  * Each measurement runs in its own process, since a backend's thread count is fixed at start.
  */
@@ -12,6 +12,7 @@ import { spawnSync } from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
+import { projectPython } from '../config';
 import { initBackend, loadNativeBinding, BackendName, parseBackendName } from '../backend';
 import { SYSTEMS, getSystem, buildSystem } from '../models/registry';
 import { trainStep } from '../training/step';
@@ -101,7 +102,7 @@ async function measure(model: string, backend: BackendName, threads: number, ite
 }
 
 function torchAvailable(): boolean {
-  return spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+  return spawnSync(projectPython(), ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
 }
 
 function runTorch(models: string[], iters: number, threads: number): Map<string, { torchMsPerIter: number; torchGenForwardMs: number }> {
@@ -110,7 +111,7 @@ function runTorch(models: string[], iters: number, threads: number): Map<string,
   // Set on some processors for old OpenBLAS builds; they slow a current one down (PERF-NOTES.md).
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
-  const res = spawnSync('/usr/bin/python3', [script, '--iters', String(iters), '--threads', String(threads), ...models.flatMap((m) => ['--model', m])], { env, encoding: 'utf8' });
+  const res = spawnSync(projectPython(), [script, '--iters', String(iters), '--threads', String(threads), ...models.flatMap((m) => ['--model', m])], { env, encoding: 'utf8' });
   const out = new Map<string, { torchMsPerIter: number; torchGenForwardMs: number }>();
   if (res.status !== 0) {
     console.error(`PyTorch reference failed: ${res.stderr.trim().split('\n').slice(-3).join(' ')}`);
@@ -154,7 +155,7 @@ async function main(): Promise<void> {
     }
   }
   const torch = torchAvailable() ? runTorch(args.models, args.iters, cores) : undefined;
-  if (!torch) console.error('note: PyTorch reference skipped (install Debian\'s python3-torch and libopenblas0-pthread)');
+  if (!torch) console.error('note: PyTorch reference skipped (run npm run setup: .venv has PyTorch)');
   const rows: BenchRow[] = [];
   for (const [model, backend, threads] of plan) {
     const res = spawnSync(process.execPath, [__filename, '--child', '--model', model, '--backend', backend, '--threads', String(threads), '--iters', String(args.iters)], { encoding: 'utf8' });
