@@ -11,6 +11,20 @@ export async function useWasm(): Promise<void> {
   await tf.setBackend('wasm');
 }
 
+/**
+ * The backend that backend-independent tests run on: GAN_TEST_BACKEND (native or wasm; default
+ * wasm). scripts/test.sh runs those tests once on each, so code that works on one backend only
+ * is caught. The kernel tests stay wasm against cpu.
+ */
+export async function useTestBackend(): Promise<void> {
+  const wanted = process.env.GAN_TEST_BACKEND ?? 'wasm';
+  if (wanted === 'wasm') return useWasm();
+  if (!nativeReady) nativeReady = initBackend(wanted, { verbose: false });
+  await nativeReady;
+  await tf.setBackend('tensorflow');
+}
+let nativeReady: Promise<unknown> | undefined;
+
 export async function useCpu(): Promise<void> {
   await tf.setBackend('cpu');
 }

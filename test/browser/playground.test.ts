@@ -16,21 +16,57 @@ import { launchChromium, screenshotPath } from './chromium';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gan-playground-test-'));
 
-/** The main canvas's pixels (RGBA). */
+/**
+ * The main canvas as the 28x28 image it shows: the red channel (grey images have R = G = B; the
+ * alpha channel is always 255 and would hide a one-colour canvas) at the centre of each of the
+ * 28x28 blocks that the page scales the generator's image up to, in 0..1.
+ */
 const canvasPixels = (page: Page) => page.evaluate(() => {
   const canvas = document.getElementById('image') as HTMLCanvasElement;
-  return Array.from(canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data);
+  const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+  const out: number[] = [];
+  for (let r = 0; r < 28; r++) {
+    for (let c = 0; c < 28; c++) {
+      const x = Math.floor(((c + 0.5) * canvas.width) / 28);
+      const y = Math.floor(((r + 0.5) * canvas.height) / 28);
+      out.push(data[4 * (y * canvas.width + x)] / 255);
+    }
+  }
+  return out;
 });
+
+/** The page's first latent point: its seeded normal source (mulberry32 + Box-Muller, seed 42). */
+function pageLatentPoint(dim: number): number[] {
+  let a = 42;
+  const uniform = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return Array.from({ length: dim }, () => Math.sqrt(-2 * Math.log(uniform() + 1e-12)) * Math.cos(2 * Math.PI * uniform()));
+}
+
+/** What the page should draw, computed here: the generator's output mapped to 0..1 as the page does (tanh range, reversed for MNIST). */
+function expectedImage(generator: tf.LayersModel, z: number[], label: number, reverse: boolean): number[] {
+  return tf.tidy(() => {
+    const out = generator.predict([tf.tensor2d([z]), tf.tensor2d([[label]])]) as tf.Tensor;
+    const unit = out.add(1).div(2);
+    return Array.from((reverse ? tf.sub(1, unit) : unit).clipByValue(0, 1).dataSync());
+  });
+}
+
+const maxAbsDiff = (a: number[], b: number[]) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 
 const std = (v: number[]) => {
   const mean = v.reduce((a, b) => a + b, 0) / v.length;
   return Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length);
 };
 
-const meanAbsDiff = (a: number[], b: number[]) => a.reduce((s, v, i) => s + Math.abs(v - b[i]), 0) / a.length;
 
-/** Share of pixel values that differ by more than 2 levels. */
-const changedShare = (a: number[], b: number[]) => a.filter((v, i) => Math.abs(v - b[i]) > 2).length / a.length;
+/** Share of pixels that differ by more than 2 of 255 levels. */
+const changedShare = (a: number[], b: number[]) => a.filter((v, i) => Math.abs(v - b[i]) > 2 / 255).length / a.length;
 
 /**
  * A small conditional generator in the trainer's format: [noise (8), label] -> 28x28x1 in
@@ -62,7 +98,9 @@ async function nextRender(page: Page, before: number): Promise<void> {
 test('the playground draws a trained conditional generator and follows the class and the sliders', async () => {
   await useWasm();
   const runDir = path.join(tmp, 'run');
-  await saveRun(runDir, smallConditionalGenerator());
+  const generator = smallConditionalGenerator();
+  await saveRun(runDir, generator);
+  const z = pageLatentPoint(8);
 
   const playground = await startPlayground({ runDir, port: 0 });
   const browser = await launchChromium();
@@ -73,20 +111,29 @@ test('the playground draws a trained conditional generator and follows the class
     await page.goto(playground.url);
     await page.waitForSelector('body[data-state="ready"]', { timeout: 60000 });
     assert.match(await page.textContent('#status') ?? '', /cgan-mnist after epoch 1/);
+    const { reverse } = await (await fetch(new URL('/model/info.json', playground.url))).json();
     const first = await canvasPixels(page);
-    assert.ok(std(first) > 1, `the canvas is blank (pixel std ${std(first)})`);
+    assert.ok(std(first) > 0.1, `the canvas is (nearly) one colour: pixel std ${std(first)}`);
+    // The page draws what the generator computes for its seeded point, class 0 (WebGL/float and
+    // 8-bit rounding: within 3 levels of 255).
+    const tolerance = 3 / 255;
+    assert.ok(maxAbsDiff(first, expectedImage(generator, z, 0, reverse)) < tolerance, `class 0 differs from the generator's output by ${maxAbsDiff(first, expectedImage(generator, z, 0, reverse))}`);
 
     let renders = Number(await page.evaluate(() => document.body.dataset.renders));
     await page.selectOption('#class', '7');
     await nextRender(page, renders);
     const seven = await canvasPixels(page);
     const changed = changedShare(first, seven);
-    assert.ok(changed > 0.05, `class 7 drew (almost) the same image: ${(100 * changed).toFixed(2)}% of pixel values changed`);
+    assert.ok(changed > 0.2, `class 7 changed only ${(100 * changed).toFixed(2)}% of the pixels`);
+    assert.ok(maxAbsDiff(seven, expectedImage(generator, z, 7, reverse)) < tolerance, 'class 7 is not the generator\'s class-7 image');
 
     renders = Number(await page.evaluate(() => document.body.dataset.renders));
     await page.fill('#z0', '2.5');
     await nextRender(page, renders);
-    assert.ok(meanAbsDiff(seven, await canvasPixels(page)) > 0, 'moving z[0] changed nothing');
+    const moved = await canvasPixels(page);
+    const movedShare = changedShare(seven, moved);
+    assert.ok(movedShare > 0.1, `moving z[0] to 2.5 changed only ${(100 * movedShare).toFixed(2)}% of the pixels`);
+    assert.ok(maxAbsDiff(moved, expectedImage(generator, [2.5, ...z.slice(1)], 7, reverse)) < tolerance, 'the slider image is not the generator\'s image for the moved point');
 
     await page.click('#interpolate');
     await page.waitForFunction(() => {
