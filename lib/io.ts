@@ -17,3 +17,81 @@ export function writeFileAtomic(file: string, bytes: Uint8Array | string): void 
     throw err;
   }
 }
+
+/** What a run folder's lock file holds. */
+export interface RunLock {
+  pid: number;
+  startedAt: string;
+  host: string;
+  command: string;
+}
+
+export const RUN_LOCK_FILE = 'run.lock';
+
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Makes this process the one writer of `dir` (a training run folder): creates `dir/run.lock`
+ * with its PID and start time, exclusively. A lock left by a process that no longer runs (on
+ * this machine) is taken over; a live one stops this run at once with the other's PID and what
+ * to do. Returns the release function; the lock is also released when the process exits
+ * (including a second Ctrl-C, which exits at once).
+ */
+export function acquireRunLock(dir: string): () => void {
+  const os = require('os') as typeof import('os');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, RUN_LOCK_FILE);
+  const mine: RunLock = { pid: process.pid, startedAt: new Date().toISOString(), host: os.hostname(), command: process.argv.slice(1).join(' ') };
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(file, JSON.stringify(mine), { flag: 'wx' });
+      const release = () => {
+        try {
+          const held = JSON.parse(fs.readFileSync(file, 'utf8')) as RunLock;
+          if (held.pid === process.pid) fs.rmSync(file, { force: true });
+        } catch {
+          /* already gone */
+        }
+        process.removeListener('exit', release);
+        for (const sig of STOP_SIGNALS) process.removeListener(sig, onSignal);
+      };
+      // Ctrl-C / kill before the trainer's own graceful handler is installed (loading data) or
+      // after it is gone: release and exit as the default action would. While another handler
+      // listens (the trainer's: stop after this step, save a checkpoint), leave it to that one.
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (process.listenerCount(signal) > 1) return;
+        release();
+        process.exit(signal === 'SIGINT' ? 130 : 143);
+      };
+      process.on('exit', release);
+      for (const sig of STOP_SIGNALS) process.on(sig, onSignal);
+      return release;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    let held: RunLock | undefined;
+    try {
+      held = JSON.parse(fs.readFileSync(file, 'utf8')) as RunLock;
+    } catch {
+      held = undefined; // unreadable (a crash while writing it): stale
+    }
+    if (held && held.host === mine.host && held.pid !== process.pid && processAlive(held.pid)) {
+      throw new Error(`${dir} is being written by another run (PID ${held.pid}, started ${held.startedAt}: ${held.command}). Wait for it to finish, stop it (kill ${held.pid}; it saves a checkpoint and this command then resumes), or give this run another folder (--out).`);
+    }
+    if (held && held.host !== mine.host) {
+      throw new Error(`${dir} is locked by a run on another machine (${held.host}, PID ${held.pid}, started ${held.startedAt}). If that run is over, delete ${file} and try again.`);
+    }
+    console.error(`Note: ${file} was left by a run that is no longer running (PID ${held?.pid ?? '?'}); taking it over.`);
+    fs.rmSync(file, { force: true });
+  }
+  throw new Error(`Could not lock ${dir}: another process keeps creating ${file}.`);
+}

@@ -119,10 +119,18 @@ export function checkpoints(options: CheckpointOptions): GanCallback {
   };
 }
 
-function formatSeconds(s: number): string {
-  if (!Number.isFinite(s)) return '?';
-  const m = Math.floor(s / 60);
-  return m > 0 ? `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${s.toFixed(1)}s`;
+/**
+ * A duration for progress lines: `12.3s` under a minute, else `1m05s` / `1h02m`. Rounded to
+ * whole seconds before it is split into minutes and seconds, so 119.6 s reads 2m00s, never 1m60s.
+ */
+export function formatSeconds(s: number): string {
+  if (!Number.isFinite(s) || s < 0) return '?';
+  if (s < 59.95) return `${s.toFixed(1)}s`;
+  const whole = Math.round(s);
+  const h = Math.floor(whole / 3600);
+  const m = Math.floor((whole % 3600) / 60);
+  const sec = whole % 60;
+  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m${String(sec).padStart(2, '0')}s`;
 }
 
 /**

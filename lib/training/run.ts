@@ -18,7 +18,7 @@ import { learningRateSchedule } from './schedule';
 import { lossFigure, figureSvg, historyFigure } from '../visual/plot';
 import { metricsCallback } from '../metrics/callback';
 import { domainOf } from '../metrics/evaluate';
-import { writeFileAtomic } from '../io';
+import { writeFileAtomic, acquireRunLock } from '../io';
 
 export interface RunOptions {
   /** Canonical model name (`dcgan-mnist`, `dcgan-fashion`), or a system from `configureSystem`. */
@@ -79,6 +79,16 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
   }
   const epochs = options.epochs ?? system.epochs;
   for (const dir of [options.outDir, logDir, modelDir]) fs.mkdirSync(dir, { recursive: true });
+  // One writer per run folder: a second trainer, notebook or main job on the same folder stops here.
+  const releases = [...new Set([options.outDir, logDir, modelDir].map((d) => path.resolve(d)))].map((d) => acquireRunLock(d));
+  try {
+    return await trainLocked(options, system, { logDir, modelDir, batchSize, epochs });
+  } finally {
+    releases.forEach((release) => release());
+  }
+}
+
+async function trainLocked(options: RunOptions, system: GanSystem, { logDir, modelDir, batchSize, epochs }: { logDir: string; modelDir: string; batchSize: number; epochs: number }): Promise<RunResult> {
   let models: GanModels;
   let history: EpochLogs[] = [];
   let resumedFrom = 0;
