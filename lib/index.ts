@@ -21,6 +21,7 @@ export * as dcganFashion from './models/dcgan-fashion';
 export * from './models/composite';
 export * from './models/registry';
 export * from './models/files';
+export * from './models/pretrained';
 export * from './random';
 export * from './training/samples';
 export * from './training/step';

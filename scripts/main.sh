@@ -14,4 +14,7 @@ BATCH="${GAN_MAIN_BATCH:-32}"
 ARGS=(--model dcgan-mnist --epochs "$EPOCHS" --batch-size "$BATCH" --out runs/main-dcgan-mnist --seed 1)
 [ "$STEPS" != "0" ] && ARGS+=(--steps-per-epoch "$STEPS")
 node build/lib/cli/train.js "${ARGS[@]}"
+echo "==> This run beside the pretrained generator (FID of both, 10,000 samples each)"
+node build/lib/cli/compare-pretrained.js --run runs/main-dcgan-mnist
 echo "==> Grids: runs/main-dcgan-mnist/image_at_epoch_*.png  GIF: runs/main-dcgan-mnist/dcgan-mnist.gif"
+echo "    Side by side with the pretrained generator: runs/main-dcgan-mnist/beside-pretrained.png"

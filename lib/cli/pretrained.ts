@@ -1,0 +1,75 @@
+/**
+ * Ships a trained run's generator into data/pretrained/<system>/ as a float16 TF.js model with
+ * its info.json (command, epochs, batch, seconds per epoch, backend, machine) and its scores on
+ * 10,000 samples, float16 and float32, beside the real-vs-real baseline.
+ *
+ *   npm run pretrained -- --run runs/pretrained-cgan-mnist --command "bash scripts/train-pretrained.sh cgan-mnist"
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import { runCli, FlagSpec, ParsedArgs } from './args';
+import { initBackend } from '../backend';
+import { getSystem } from '../models/registry';
+import { loadModel, saveModel } from '../models/files';
+import { pretrainedDir, PretrainedInfo, PretrainedScores } from '../models/pretrained';
+import { domainOf, evaluateGenerator, loadReference, realBaseline, QualityReport } from '../metrics/evaluate';
+import { checkpointDir } from '../training/checkpoint';
+import { writeFileAtomic } from '../io';
+
+const FLAGS: FlagSpec[] = [
+  { name: 'run', type: 'string', help: 'run folder written by npm run train (holds checkpoint/)' },
+  { name: 'command', type: 'string', help: 'the exact command that trained it, for info.json' },
+  { name: 'batch-size', type: 'int', help: 'the batch size it trained with (default: the tutorial\'s)' },
+  { name: 'samples', type: 'int', help: 'samples per score', min: 100, default: 10000 },
+];
+
+function scores(r: QualityReport): PretrainedScores {
+  return {
+    samples: r.samples,
+    fid: Math.round(r.fid * 100) / 100,
+    kidTimes1000: Math.round(r.kid.mean * 1000 * 100) / 100,
+    classesCovered: r.coverage.covered,
+    inceptionScore: Math.round(r.inceptionScore.mean * 100) / 100,
+    ...(r.conditionalAccuracy ? { conditionalAccuracy: Math.round(r.conditionalAccuracy.overall * 10000) / 10000 } : {}),
+  };
+}
+
+async function main(args: ParsedArgs): Promise<void> {
+  const run = String(args.run);
+  const stateFile = path.join(checkpointDir(run), 'state.json');
+  if (!fs.existsSync(stateFile)) throw new Error(`${run} is not a training run folder (no ${stateFile}).`);
+  const state = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as { model: string; epoch: number; history: Array<{ seconds: number }> };
+  const system = getSystem(state.model);
+  const backend = await initBackend();
+  const trained = await loadModel(path.join(checkpointDir(run), 'generator'));
+  const dir = pretrainedDir(system.name);
+  await saveModel(trained, dir, { float16: true });
+  const shipped = await loadModel(dir);
+  const samples = args.samples as number;
+  const reference = await loadReference(domainOf(system.name));
+  console.log(`Scoring ${system.name} after epoch ${state.epoch}: float16 and float32, ${samples} samples each...`);
+  const float16 = evaluateGenerator(shipped, system.range, reference, { samples });
+  const float32 = evaluateGenerator(trained, system.range, reference, { samples });
+  const real = await realBaseline(reference, { samples });
+  const info: PretrainedInfo = {
+    model: system.name,
+    command: String(args.command ?? `npm run train -- --model ${system.name} --out ${run}`),
+    epochs: state.epoch,
+    batchSize: (args['batch-size'] as number | undefined) ?? system.batchSize,
+    secondsPerEpoch: state.history.map((h) => Math.round(h.seconds)),
+    backend: `${backend.name} (${backend.threads} threads)`,
+    machine: `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${os.platform()} ${os.arch()}`,
+    scores: scores(float16),
+    float32Scores: scores(float32),
+    realScores: scores(real),
+    trainedAt: fs.statSync(stateFile).mtime.toISOString(),
+  };
+  writeFileAtomic(path.join(dir, 'info.json'), `${JSON.stringify(info, null, 1)}\n`);
+  const size = fs.readdirSync(dir).reduce((s, f) => s + fs.statSync(path.join(dir, f)).size, 0);
+  console.log(JSON.stringify({ model: info.model, epochs: info.epochs, float16: info.scores, float32: info.float32Scores, real: info.realScores, bytes: size }, null, 1));
+  tf.disposeVariables();
+}
+
+runCli('npm run pretrained --', FLAGS, main, { required: ['run'] });

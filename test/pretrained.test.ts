@@ -1,0 +1,84 @@
+/**
+ * The shipped generators (data/pretrained/): float16 storage that tf.loadLayersModel decodes,
+ * and for each one its recorded scores reproduced from the files in the repository.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import { useTestBackend } from './helpers';
+import { saveModel, loadModel, float32ToFloat16Bits } from '../lib/models/files';
+import { listPretrained, loadPretrained, readPretrainedInfo } from '../lib/models/pretrained';
+import { getSystem } from '../lib/models/registry';
+import { domainOf, evaluateGenerator, loadReference } from '../lib/metrics/evaluate';
+import { formatSeconds } from '../lib/training/callbacks';
+
+test('float32 -> float16 bits on known values (IEEE 754 half precision)', () => {
+  assert.equal(float32ToFloat16Bits(1), 0x3c00);
+  assert.equal(float32ToFloat16Bits(-2), 0xc000);
+  assert.equal(float32ToFloat16Bits(65504), 0x7bff);
+  assert.equal(float32ToFloat16Bits(1e6), 0x7c00);
+  assert.equal(float32ToFloat16Bits(0.1), 0x2e66);
+  assert.equal(float32ToFloat16Bits(1e-8), 0);
+  assert.equal(float32ToFloat16Bits(6e-8), 0x0001); // smallest subnormal
+});
+
+test('a model saved with float16 weights is half the size and predicts as the float32 one to 1e-3', async () => {
+  await useTestBackend();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gan-f16-'));
+  const g = getSystem('cgan-mnist').buildNetworks().generator;
+  await saveModel(g, path.join(tmp, 'f32'));
+  await saveModel(g, path.join(tmp, 'f16'), { float16: true });
+  const size = (d: string) => fs.statSync(path.join(tmp, d, 'weights.bin')).size;
+  assert.equal(size('f16') * 2, size('f32'));
+  const back = await loadModel(path.join(tmp, 'f16'));
+  const z = tf.randomNormal([4, 100], 0, 1, 'float32', 3);
+  const labels = tf.tensor2d([[0], [3], [7], [9]]);
+  const a = Array.from((g.predict([z, labels]) as tf.Tensor).dataSync());
+  const b = Array.from((back.predict([z, labels]) as tf.Tensor).dataSync());
+  const worst = a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+  assert.ok(worst < 1e-3 && worst > 0, `largest difference ${worst}`);
+  fs.rmSync(tmp, { recursive: true, force: true });
+  tf.disposeVariables();
+});
+
+test('progress durations never print 60 seconds: 59.6 s -> 59.6s, 119.6 s -> 2m00s, 3725 s -> 1h02m', () => {
+  assert.equal(formatSeconds(59.6), '59.6s');
+  assert.equal(formatSeconds(59.96), '1m00s');
+  assert.equal(formatSeconds(119.6), '2m00s');
+  assert.equal(formatSeconds(60), '1m00s');
+  assert.equal(formatSeconds(3725), '1h02m');
+  assert.equal(formatSeconds(NaN), '?');
+});
+
+test('loadPretrained names what is shipped when asked for a generator that is not', async () => {
+  await assert.rejects(loadPretrained('no-such-model'), /No pretrained generator for "no-such-model".*Shipped:/);
+});
+
+for (const name of listPretrained()) {
+  test(`pretrained ${name}: its recorded scores reproduce from the shipped files (FID within 2%, conditional accuracy within 0.5 points)`, async () => {
+    await useTestBackend();
+    const { generator, info } = await loadPretrained(name);
+    assert.equal(info.model, name);
+    const system = getSystem(name);
+    const report = evaluateGenerator(generator, system.range, await loadReference(domainOf(name)), { samples: info.scores.samples });
+    // Same latent points (seeded) and the same classifier: only the backend's float arithmetic differs.
+    assert.ok(Math.abs(report.fid - info.scores.fid) / info.scores.fid < 0.02, `FID ${report.fid} vs recorded ${info.scores.fid}`);
+    assert.equal(report.coverage.covered, info.scores.classesCovered);
+    if (info.scores.conditionalAccuracy !== undefined) {
+      assert.ok(Math.abs(report.conditionalAccuracy!.overall - info.scores.conditionalAccuracy) < 0.005, `conditional accuracy ${report.conditionalAccuracy!.overall} vs ${info.scores.conditionalAccuracy}`);
+    }
+    assert.equal(readPretrainedInfo(name).command.length > 0, true);
+    tf.disposeVariables();
+  });
+}
+
+test('data/pretrained stays under 30 MB', () => {
+  const root = path.resolve(__dirname, '..', '..', 'data', 'pretrained');
+  let bytes = 0;
+  const walk = (d: string) => { for (const f of fs.existsSync(d) ? fs.readdirSync(d) : []) { const p = path.join(d, f); const st = fs.statSync(p); if (st.isDirectory()) walk(p); else bytes += st.size; } };
+  walk(root);
+  assert.ok(bytes < 30 * 1024 * 1024, `${(bytes / 1048576).toFixed(1)} MB`);
+});
