@@ -230,3 +230,18 @@ test('TFRecord round trip keeps pixels and labels', async () => {
   fs.writeFileSync(file, 'garbage that is not a record');
   await assert.rejects(readImageRecords(file), /not a readable image TFRecord file/);
 });
+
+test('loadCifar10 says which data it used: synthetic only when asked (source or GAN_CIFAR), never because a cache is missing', async () => {
+  const ds = await loadCifar10({ source: 'synthetic', limit: 30 });
+  assert.equal(ds.source, 'synthetic');
+  assert.deepEqual(ds.train.images.shape, [30, 32, 32, 3]);
+  const saved = process.env.GAN_CIFAR;
+  process.env.GAN_CIFAR = 'made-up';
+  try {
+    await assert.rejects(loadCifar10({ limit: 5 }), /GAN_CIFAR=made-up: use real or synthetic/);
+  } finally {
+    if (saved === undefined) delete process.env.GAN_CIFAR;
+    else process.env.GAN_CIFAR = saved;
+  }
+  tf.dispose([ds.train.images, ds.train.labels, ds.test.images, ds.test.labels]);
+});

@@ -73,11 +73,36 @@ export interface Cifar10Options {
   fetcher?: Fetcher;
   /** The archive to download (default: the canonical one); tests point it at their own. */
   remote?: RemoteFile;
+  /**
+   * 'real' (the default) or 'synthetic': made-up images in CIFAR-10's format, for machines
+   * without network (CI sets GAN_CIFAR=synthetic). Chosen explicitly, never because a cache
+   * happens to be missing, so a run says which data it used.
+   */
+  source?: CifarSource;
+}
+
+export type CifarSource = 'real' | 'synthetic';
+
+/** The CIFAR-10 source asked for by GAN_CIFAR (`synthetic` or `real`, default real). */
+export function cifarSource(): CifarSource {
+  const v = (process.env.GAN_CIFAR ?? 'real').toLowerCase();
+  if (v !== 'real' && v !== 'synthetic') throw new Error(`GAN_CIFAR=${process.env.GAN_CIFAR}: use real or synthetic.`);
+  return v;
 }
 
 /** CIFAR-10 from `dir`, else from the cache, else downloaded (md5-checked) and extracted. */
-export async function loadCifar10(options: Cifar10Options = {}): Promise<ImageDataset> {
+export async function loadCifar10(options: Cifar10Options = {}): Promise<ImageDataset & { source: CifarSource }> {
+  const source = options.source ?? cifarSource();
   let dir = options.dir;
+  if (source === 'synthetic') {
+    dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'cifar-synthetic-'));
+    writeSyntheticCifar10(dir, Math.max(20, Math.ceil((options.limit ?? 100) / 5)));
+    try {
+      return { train: readSplit(dir, TRAIN_FILES, options.limit), test: readSplit(dir, TEST_FILES, options.limit), source };
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
   if (!dir) {
     const cacheDir = options.cacheDir ?? defaultCacheDir();
     dir = path.join(cacheDir, 'cifar-10-batches-bin');
@@ -96,7 +121,7 @@ export async function loadCifar10(options: Cifar10Options = {}): Promise<ImageDa
   } else if (!fs.existsSync(dir)) {
     throw new Error(`CIFAR-10 folder ${dir} does not exist. Download ${CIFAR10_ARCHIVE.url} and extract it, or call loadCifar10() without { dir } to download into the cache.`);
   }
-  return { train: readSplit(dir, TRAIN_FILES, options.limit), test: readSplit(dir, TEST_FILES, options.limit) };
+  return { train: readSplit(dir, TRAIN_FILES, options.limit), test: readSplit(dir, TEST_FILES, options.limit), source };
 }
 
 /**

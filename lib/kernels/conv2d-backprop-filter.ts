@@ -7,7 +7,7 @@
  * input becomes a batch of Ci images with N channels ([Ci, H, W, N]), the output gradient
  * becomes a filter of size Ho x Wo from N to Co channels ([Ho, Wo, N, Co]) applied with
  * dilation equal to the forward stride. The result [Ci, fh, fw, Co] is transposed to
- * [fh, fw, Ci, Co]. (PERF-NOTES.md: about 20 GFLOP/s, versus no kernel at all before.)
+ * [fh, fw, Ci, Co]. (docs/wasm-kernels.md: about 20 GFLOP/s, versus no kernel at all before.)
  */
 import * as tf from '@tensorflow/tfjs';
 import { WasmOps, WasmBackendLike, KernelArgs } from './wasm-ops';

@@ -8,7 +8,7 @@
  * s_h * s_w phases are computed together as the output channels of one convolution
  * (sub-filters zero-padded to a common size J = ceil(fh / s)), then interleaved with
  * reshape + transpose. No multiplications by inserted zeros, unlike the stock kernel
- * (PERF-NOTES.md: 10x faster on the S0 generator).
+ * (docs/wasm-kernels.md: 10x faster on the S0 generator).
  */
 import * as tf from '@tensorflow/tfjs';
 import { WasmOps, WasmBackendLike, KernelArgs } from './wasm-ops';

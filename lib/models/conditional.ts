@@ -1,5 +1,5 @@
 /**
- * The conditional systems of SPEC.md, wired exactly as their tutorials do it (Keras
+ * The conditional systems of docs/systems.md, wired exactly as their tutorials do it (Keras
  * functional API): two inputs, noise or image plus an integer class label.
  *
  * - S3 `cgan-fashion` (tutorial 002, part 2): the label's Embedding(10, 50) becomes one extra

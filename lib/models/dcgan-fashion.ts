@@ -1,5 +1,5 @@
 /**
- * S1 of SPEC.md (`dcgan-fashion`): the Fashion-MNIST DCGAN of tutorial 001. Images are
+ * S1 of docs/systems.md (`dcgan-fashion`): the Fashion-MNIST DCGAN of tutorial 001. Images are
  * 28x28x1 in [-1, 1] (tanh output). Keras's default Adam (learning rate 0.001), as the tutorial.
  */
 import * as tf from '@tensorflow/tfjs';

@@ -1,5 +1,5 @@
 /**
- * S0 of SPEC.md (`dcgan-mnist`): the MNIST DCGAN of tutorial 000, layer for layer as its
+ * S0 of docs/systems.md (`dcgan-mnist`): the MNIST DCGAN of tutorial 000, layer for layer as its
  * Keras Sequential models. Images are 28x28x1 in [0, 1] (sigmoid output).
  */
 import * as tf from '@tensorflow/tfjs';

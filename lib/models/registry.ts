@@ -1,5 +1,5 @@
 /**
- * The tutorial systems by their canonical names (SPEC.md), so the trainer, the bench and the
+ * The tutorial systems by their canonical names (docs/systems.md), so the trainer, the bench and the
  * notebooks build them the same way. Systems join as they land.
  */
 import * as tf from '@tensorflow/tfjs';

@@ -46,7 +46,7 @@ before(async () => {
   for (const nb of NOTEBOOKS) fs.copyFileSync(path.join(REPO, 'notebooks', nb), path.join(notebookDir, nb));
   // On wasm: the backend of the Windows and Apple Silicon laptops where native does not build
   // (the nbclient run of the notebooks uses native).
-  lab = await startLab(notebookDir, { GAN_QUICK: '1', GAN_BACKEND: 'wasm' });
+  lab = await startLab(notebookDir, { GAN_QUICK: '1', GAN_BACKEND: 'wasm', GAN_CIFAR: 'synthetic' });
   browser = await launchChromium();
 });
 
