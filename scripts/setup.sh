@@ -37,15 +37,16 @@ fi
 VENV="$ROOT/.venv"
 STAMP="$VENV/.gan-lab-requirements.sha256"
 want="$(sha256sum requirements.txt | cut -d' ' -f1)"
-if [ -x "$VENV/bin/python" ] && ! "$VENV/bin/python" -c 'import sys' 2>/dev/null; then
-  echo "==> .venv is broken (its python does not run, e.g. the system Python it was made from changed): recreating it"
+if [ -e "$VENV" ] && ! "$VENV/bin/python" -c 'import jupyterlab, nbclient, scipy' 2>/dev/null && [ -f "$STAMP" ]; then
+  echo "==> .venv is broken (its Python or packages do not load, e.g. the Python it was made from changed): recreating it"
   rm -rf "$VENV"
 fi
 if [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; then
   echo "==> Python packages into .venv/ (pip install -r requirements.txt)"
   [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV" || { rm -rf "$VENV"; fail "python -m venv .venv failed: install python3-venv (apt-get install python3-venv) and run npm run setup again."; }
   rm -f "$STAMP"
-  if ! "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt; then
+  # (pip's warnings about this machine's missing extra package folders are filtered out)
+  if ! "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt 2> >(grep -v 'is ignored: it is neither a file nor a directory' >&2); then
     fail "pip could not install requirements.txt into .venv (no network to PyPI? a proxy needs PIP_INDEX_URL / HTTPS_PROXY): fix that and run npm run setup again; .venv is left unstamped and will be redone."
   fi
   echo "$want" > "$STAMP"
