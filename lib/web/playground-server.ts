@@ -9,12 +9,16 @@ import * as path from 'path';
 import { AddressInfo } from 'net';
 import { getSystem } from '../models/registry';
 import { checkpointDir } from '../training/checkpoint';
+import { listPretrained, pretrainedDir, readPretrainedInfo } from '../models/pretrained';
 
 export const WEB_ROOT = path.resolve(__dirname, '..', '..', '..', 'web');
 
 export interface PlaygroundOptions {
-  /** Run folder written by `npm run train` (its generator/ or checkpoint/generator/ is served). */
-  runDir: string;
+  /**
+   * Run folder written by `npm run train` (its generator/ or checkpoint/generator/ is served).
+   * Without one, the shipped pretrained generators (data/pretrained/) are offered in a menu.
+   */
+  runDir?: string;
   /** Port (default 8080; 0 = any free port). */
   port?: number;
   host?: string;
@@ -48,10 +52,29 @@ export function playgroundModel(runDir: string): { dir: string; info: object } {
   };
 }
 
+/** A shipped pretrained generator, as the page needs it. */
+export function pretrainedPlaygroundModel(name: string): { dir: string; info: object } {
+  const info = readPretrainedInfo(name);
+  const system = getSystem(name);
+  return {
+    dir: pretrainedDir(name),
+    info: { model: system.name, description: system.description, range: system.range, reverse: system.reverse, classNames: system.classNames, epoch: info.epochs, pretrained: true },
+  };
+}
+
 export async function startPlayground(options: PlaygroundOptions): Promise<Playground> {
   const bundle = path.join(WEB_ROOT, 'dist', 'playground.js');
   if (!fs.existsSync(bundle)) throw new Error(`${bundle} is missing: build the page with npm run build:web (npm run setup does it).`);
-  const model = playgroundModel(options.runDir);
+  let models: Array<{ id: string; label: string; dir: string; info: object }>;
+  if (options.runDir) {
+    const run = playgroundModel(options.runDir);
+    models = [{ id: 'run', label: `${(run.info as { model: string }).model} (${options.runDir})`, ...run }];
+  } else {
+    const names = listPretrained();
+    if (!names.length) throw new Error('No pretrained generators are shipped (data/pretrained/ is empty): pass a run folder with --run.');
+    models = names.map((name) => ({ id: name, label: `${name} (pretrained, ${readPretrainedInfo(name).epochs} epochs)`, ...pretrainedPlaygroundModel(name) }));
+  }
+  const model = models[0];
   const files: Record<string, string> = { '/': path.join(WEB_ROOT, 'index.html'), '/index.html': path.join(WEB_ROOT, 'index.html'), '/dist/playground.js': bundle };
   const server = http.createServer((req, res) => {
     let url: string;
@@ -61,16 +84,21 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       res.writeHead(400, { 'content-type': 'text/plain' }).end('Bad request');
       return;
     }
-    if (url === '/model/info.json') {
-      res.writeHead(200, { 'content-type': TYPES['.json'] }).end(JSON.stringify(model.info));
+    if (url === '/models.json') {
+      res.writeHead(200, { 'content-type': TYPES['.json'] }).end(JSON.stringify(models.map((m) => ({ id: m.id, label: m.label }))));
+      return;
+    }
+    // /model/<id>/<file>, and /model/<file> for the first model.
+    const parts = url.split('/');
+    const chosen = parts.length === 4 && parts[1] === 'model' ? models.find((m) => m.id === parts[2]) : parts.length === 3 && parts[1] === 'model' ? model : undefined;
+    const name = parts[parts.length - 1];
+    if (chosen && name === 'info.json') {
+      res.writeHead(200, { 'content-type': TYPES['.json'] }).end(JSON.stringify(chosen.info));
       return;
     }
     let file = files[url];
-    if (!file && url.startsWith('/model/')) {
-      const name = path.basename(url);
-      // Only the generator's own files, never a path outside its folder.
-      if (name === url.slice('/model/'.length)) file = path.join(model.dir, name);
-    }
+    // Only a generator's own files (model.json, weights), never a path outside its folder.
+    if (!file && chosen && name && name !== '..' && !name.includes('\\')) file = path.join(chosen.dir, name);
     if (!file || !fs.existsSync(file)) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end(`Not found: ${url}`);
       return;

@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core';
 import { useWasm } from '../helpers';
 import { saveModel } from '../../lib/models/files';
 import { startPlayground } from '../../lib/web/playground-server';
+import { listPretrained } from '../../lib/models/pretrained';
 import { launchChromium, screenshotPath } from './chromium';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gan-playground-test-'));
@@ -169,6 +170,32 @@ test('the playground server serves only the page and the generator\'s own files'
     assert.equal(await get('/model/%E0%A4%A'), 400);
     assert.equal(await get('/package.json'), 404);
   } finally {
+    await playground.close();
+  }
+});
+
+test('without a run folder the playground offers the shipped pretrained generators in a menu', async () => {
+  const shipped = listPretrained();
+  if (!shipped.length) {
+    await assert.rejects(startPlayground({ port: 0 }), /No pretrained generators are shipped/);
+    return;
+  }
+  const playground = await startPlayground({ port: 0 });
+  const browser = await launchChromium();
+  try {
+    const models = await (await fetch(new URL('/models.json', playground.url))).json();
+    assert.deepEqual(models.map((m: { id: string }) => m.id), shipped);
+    for (const name of shipped) assert.equal((await fetch(new URL(`/model/${name}/model.json`, playground.url))).status, 200);
+    const page = await browser.newPage();
+    await page.goto(`${playground.url}?model=${shipped[shipped.length - 1]}`);
+    await page.waitForSelector('body[data-state="ready"]', { timeout: 60000 });
+    assert.match(await page.textContent('#status') ?? '', new RegExp(shipped[shipped.length - 1]));
+    if (shipped.length > 1) assert.equal(await page.$eval('#model', (s) => (s as HTMLSelectElement).options.length), shipped.length);
+    const pixels = await canvasPixels(page);
+    assert.ok(std(pixels) > 0.1, 'the pretrained generator drew a (nearly) one-colour image');
+    await page.screenshot({ path: screenshotPath('playground-pretrained.png'), fullPage: true });
+  } finally {
+    await browser.close();
     await playground.close();
   }
 });

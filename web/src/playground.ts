@@ -39,8 +39,20 @@ async function main(): Promise<void> {
   const status = $<HTMLParagraphElement>('status');
   // WebGL where the browser has it; the CPU backend is plenty for one image at a time.
   if (!(await tf.setBackend('webgl').catch(() => false))) await tf.setBackend('cpu');
-  const info = (await (await fetch('model/info.json')).json()) as ModelInfo;
-  const generator = await tf.loadLayersModel('model/model.json');
+  // The generators on offer (a trained run, or the shipped pretrained ones): a menu when several.
+  const models = (await (await fetch('models.json')).json()) as Array<{ id: string; label: string }>;
+  const asked = new URLSearchParams(location.search).get('model');
+  const chosen = models.find((m) => m.id === asked) ?? models[0];
+  if (models.length > 1) {
+    const menu = $<HTMLSelectElement>('model');
+    models.forEach((m) => menu.append(new Option(m.label, m.id)));
+    menu.value = chosen.id;
+    menu.addEventListener('change', () => { location.search = `?model=${encodeURIComponent(menu.value)}`; });
+    $<HTMLDivElement>('model-row').hidden = false;
+  }
+  const base = `model/${encodeURIComponent(chosen.id)}/`;
+  const info = (await (await fetch(`${base}info.json`)).json()) as ModelInfo;
+  const generator = await tf.loadLayersModel(`${base}model.json`);
   const conditional = generator.inputs.length === 2;
   // The first input is the latent point (the second, for conditional models, the class).
   const latentDim = generator.inputs[0].shape[1] as number;
