@@ -1,7 +1,21 @@
 /**
- * Showing results inline in a tslab notebook. Outside a notebook (a script, a test) these
- * functions do nothing, so the same library code runs everywhere.
+ * Notebook plumbing: one `setup()` call at the top of a lesson, and display helpers that show
+ * images, figures, tables and model summaries inline in a tslab notebook. Outside a notebook (a
+ * script, a test) the display helpers show nothing and return what they would have shown, so
+ * the same code runs everywhere.
+ *
+ * Figures are shown as PNG, not SVG or HTML with scripts: JupyterLab does not render those
+ * from an untrusted notebook, and a student who opens an executed notebook from the gallery
+ * opens an untrusted notebook.
  */
+import * as fs from 'fs';
+import * as tf from '@tensorflow/tfjs';
+import sharp from 'sharp';
+import { initBackend, BackendInfo, BackendName } from './backend';
+import { isQuickMode, QUICK_ENV } from './config';
+import { setGlobalSeed } from './random';
+import { Figure, figureSvg } from './visual/plot';
+import { dataFrameHtml, escapeHtml } from './visual/table';
 
 interface TslabDisplay {
   png(bytes: Uint8Array): void;
@@ -33,6 +47,69 @@ export function inNotebook(): boolean {
   return tslabModule() !== undefined;
 }
 
+// ---------------------------------------------------------------------------------------------
+// setup()
+
+export interface SetupOptions<S extends object> {
+  /** The sizes of a full run (epochs, steps, batch...), kept in one place at the top of a notebook. */
+  full?: S;
+  /** What quick mode (GAN_QUICK=1, as CI runs the notebooks) changes in `full`. */
+  quick?: Partial<S>;
+  /** Seeds Math.random, and with it every unseeded TensorFlow.js random op (repeatable runs). */
+  seed?: number;
+  /** Force a backend (the GAN_BACKEND variable still wins); default: the fastest that loads. */
+  backend?: BackendName | string;
+  /** Worker threads for wasm (default: every core). */
+  threads?: number;
+}
+
+export interface NotebookSetup<S extends object> {
+  /** TensorFlow.js, the same module the library uses. */
+  tf: typeof tf;
+  /** The backend that was chosen, and why. */
+  backend: BackendInfo;
+  /** True in quick mode. */
+  quick: boolean;
+  /** `full`, with `quick`'s values over it in quick mode. */
+  sizes: S;
+}
+
+/** The reason for the backend choice, in a few words. */
+function shortReason(info: BackendInfo): string {
+  if (info.reason.startsWith('GAN_BACKEND=')) return info.reason;
+  if (info.reason.startsWith('requested')) return 'requested';
+  if (info.name === 'native') return 'native TensorFlow';
+  if (info.name === 'wasm') return 'tfjs-node not available';
+  return 'wasm failed to load: slow';
+}
+
+/** `{a: 1, b: 2}` as `a=1, b=2`. */
+function formatSizes(sizes: object): string {
+  return Object.entries(sizes).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${typeof v === 'number' ? v.toLocaleString('en') : String(v)}`).join(', ');
+}
+
+/**
+ * The one call at the top of a notebook: initialises the TensorFlow.js backend (`initBackend`),
+ * seeds the random generators if asked, picks the sizes of this run (full or quick mode), and
+ * prints one line saying which backend, which mode and which sizes.
+ *
+ *     const { tf, sizes } = await lab.setup({ seed: 1, full: { steps: 234 }, quick: { steps: 4 } });
+ */
+export async function setup<S extends object = Record<string, never>>(options: SetupOptions<S> = {}): Promise<NotebookSetup<S>> {
+  const backend = await initBackend(options.backend, { verbose: false, threads: options.threads });
+  const quick = isQuickMode();
+  const sizes = { ...(options.full ?? {}), ...(quick ? options.quick ?? {} : {}) } as S;
+  if (options.seed !== undefined) setGlobalSeed(options.seed);
+  const mode = quick ? `quick mode (${QUICK_ENV}=1)` : `full mode (${QUICK_ENV}=1 for a short run)`;
+  const listed = Object.keys(sizes).length ? `: ${formatSizes(sizes)}` : '';
+  const seed = options.seed !== undefined ? ` · seed ${options.seed}` : '';
+  console.log(`Backend ${backend.name} (${backend.threads} thread${backend.threads === 1 ? '' : 's'}; ${shortReason(backend)}) · ${mode}${listed}${seed}`);
+  return { tf, backend, quick, sizes };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Raw display
+
 /** Shows PNG bytes inline (no-op outside a notebook). */
 export function showPng(bytes: Uint8Array): void {
   tslabModule()?.display.png(bytes);
@@ -52,6 +129,7 @@ export function showHtml(html: string): void {
  * Shows SVG markup inline (no-op outside a notebook), as an <img> with a data URI: HTML
  * exports (nbconvert's clean_html) strip the elements of inline SVG output, so figures would
  * be empty in the gallery; an image survives in Jupyter, nbconvert and GitHub alike.
+ * JupyterLab still shows no HTML output of an untrusted notebook: prefer `showFigure`.
  */
 export function showSvg(svg: string): void {
   tslabModule()?.display.html(svgImageHtml(svg));
@@ -65,4 +143,195 @@ export function svgImageHtml(svg: string, alt = 'figure'): string {
 /** A display that a long task overwrites in place (tslab.newDisplay), or undefined outside a notebook. */
 export function newLiveDisplay(): TslabDisplay | undefined {
   return tslabModule()?.newDisplay();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Images and figures
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/**
+ * Shows a PNG image inline: a file path (e.g. a grid the trainer wrote) or PNG bytes (e.g.
+ * `lab.gridPng(images)`). Throws if they are not a PNG.
+ *
+ * The show* helpers return nothing on purpose: tslab prints the value of a cell's last
+ * expression, so a returned value would print under every figure.
+ */
+export function showImage(fileOrPngBytes: string | Uint8Array): void {
+  const bytes = typeof fileOrPngBytes === 'string' ? fs.readFileSync(fileOrPngBytes) : Buffer.from(fileOrPngBytes);
+  if (bytes.length < 8 || !bytes.subarray(0, 8).equals(PNG_SIGNATURE)) {
+    throw new Error(`showImage: ${typeof fileOrPngBytes === 'string' ? fileOrPngBytes : 'the bytes'} is not a PNG image.`);
+  }
+  showPng(bytes);
+}
+
+/** A figure (`lossFigure`, `historyFigure`) rendered to PNG bytes: its SVG rasterised by sharp. */
+export async function figurePng(fig: Figure, width = 640, height = 360): Promise<Buffer> {
+  return sharp(Buffer.from(figureSvg(fig, width, height), 'utf8')).png().toBuffer();
+}
+
+/**
+ * Shows a figure of `lib/visual/plot` (loss curves, accuracies) inline as a PNG, which every
+ * Jupyter front end shows, trusted or not (`figurePng` gives the bytes).
+ */
+export async function showFigure(fig: Figure, options: { width?: number; height?: number } = {}): Promise<void> {
+  showPng(await figurePng(fig, options.width, options.height));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tables
+
+/** A danfo DataFrame, or anything with columns and rows of values. */
+export type TableLike = { columns: string[]; values: unknown };
+
+/** Rows as objects (one per row) become a table with the union of their keys as columns. */
+function rowsTable(rows: Array<Record<string, unknown>>): TableLike {
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  return { columns, values: rows.map((r) => columns.map((c) => (r[c] === undefined ? '' : r[c]))) };
+}
+
+/** The HTML table of a danfo DataFrame or of an array of row objects. */
+export function tableHtml(table: TableLike | Array<Record<string, unknown>>, caption?: string): string {
+  return dataFrameHtml(Array.isArray(table) ? rowsTable(table) : table, caption);
+}
+
+/**
+ * Shows a table inline as HTML: a danfo DataFrame or an array of row objects
+ * (`[{ step: 1, dLoss: 0.69 }, ...]`).
+ */
+export function showTable(table: TableLike | Array<Record<string, unknown>>, caption?: string): void {
+  showHtml(tableHtml(table, caption));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Model summaries
+
+export interface SummaryRow {
+  /** The name shown: Keras-style (`conv2d_1`) for TensorFlow.js's automatic names, else the layer's own. */
+  name: string;
+  /** The layer's name in TensorFlow.js (`conv2d_Conv2D3`), which getLayer() takes. */
+  tfName: string;
+  /** Its class (`Conv2D`, `LeakyReLU`, `Sequential` for a nested model). */
+  type: string;
+  /** Keras-style output shape, e.g. `(None, 14, 14, 64)`. */
+  outputShape: string;
+  params: number;
+}
+
+export interface ModelSummary {
+  name: string;
+  rows: SummaryRow[];
+  totalParams: number;
+  /**
+   * Parameters that `trainOnBatch` updates: for a compiled model the weights compile()
+   * collected (so a discriminator frozen inside a composite model is not counted, even after
+   * it was made trainable again for its own updates), else the weights marked trainable.
+   */
+  trainableParams: number;
+  nonTrainableParams: number;
+  html: string;
+}
+
+const countOf = (weights: Array<{ shape: Array<number | null> }>) => weights.reduce((sum, w) => sum + w.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0);
+
+/** `[null, 14, 14, 64]` as `(None, 14, 14, 64)`; several outputs are listed. */
+function kerasShape(shape: unknown): string {
+  if (!Array.isArray(shape)) return String(shape);
+  if (shape.length && Array.isArray(shape[0])) return shape.map(kerasShape).join(', ');
+  return `(${shape.map((d) => (d == null ? 'None' : String(d))).join(', ')}${shape.length === 1 ? ',' : ''})`;
+}
+
+/** snake_case of a class name as Keras and TensorFlow.js write it (`LeakyReLU` -> `leaky_re_lu`). */
+function snake(name: string): string {
+  const s = name.replace(/(.)([A-Z][a-z]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+  return s.startsWith('_') ? s.slice(1) : s;
+}
+
+/**
+ * The rows of a Keras-style summary of `model`. TensorFlow.js names layers `conv2d_Conv2D3`
+ * (a counter per class over the whole session); those automatic names are shown as a fresh
+ * Keras session would name the layers of this model alone: `conv2d`, `conv2d_1`, ... Names the
+ * code gave its layers are shown as given.
+ */
+export function summarizeModel(model: tf.LayersModel): ModelSummary {
+  const seen = new Map<string, number>();
+  const rows: SummaryRow[] = model.layers.map((layer) => {
+    const type = layer.getClassName();
+    const prefix = snake(type);
+    // Layers: `conv2d_Conv2D3`; nested models: `sequential_2`, `model_1`.
+    const auto = new RegExp(`^${prefix}_${type}\\d+$`).test(layer.name) || (layer instanceof tf.LayersModel && /^(sequential|model)_\d+$/.test(layer.name));
+    let name = layer.name;
+    if (auto) {
+      const k = seen.get(prefix) ?? 0;
+      seen.set(prefix, k + 1);
+      name = k === 0 ? prefix : `${prefix}_${k}`;
+    }
+    return { name, tfName: layer.name, type, outputShape: kerasShape(layer.outputShape), params: layer.countParams() };
+  });
+  const totalParams = countOf(model.weights);
+  // A Sequential model compiles the functional model it wraps (`.model`).
+  type Compiled = { model?: Compiled; collectedTrainableWeights?: tf.LayerVariable[]; optimizer?: unknown };
+  const outer = model as unknown as Compiled;
+  const inner = outer.model ?? outer;
+  const collected = inner.collectedTrainableWeights ?? outer.collectedTrainableWeights;
+  const compiled = (inner.optimizer ?? outer.optimizer) != null && collected !== undefined;
+  const trainableParams = compiled ? countOf(collected!) : countOf(model.trainableWeights);
+  const nonTrainableParams = totalParams - trainableParams;
+  const fmt = (n: number) => n.toLocaleString('en');
+  const cell = 'style="text-align:left;padding:2px 12px"';
+  const num = 'style="text-align:right;padding:2px 12px"';
+  const body = rows.map((r) => `<tr><td ${cell} title="TensorFlow.js name: ${escapeHtml(r.tfName)}">${escapeHtml(r.name)} (${escapeHtml(r.type)})</td><td ${cell}>${escapeHtml(r.outputShape)}</td><td ${num}>${fmt(r.params)}</td></tr>`).join('');
+  const foot = [
+    ['Total params', totalParams],
+    [compiled ? 'Trainable params (updated by trainOnBatch)' : 'Trainable params', trainableParams],
+    ['Non-trainable params', nonTrainableParams],
+  ].map(([label, n]) => `<tr><th ${cell} colspan="2">${label}</th><td ${num}>${fmt(n as number)}</td></tr>`).join('');
+  // TensorFlow.js names models sequential_1, sequential_2...; Keras would say "sequential".
+  const modelName = /^(sequential|model)_\d+$/.test(model.name) ? model.name.replace(/_\d+$/, '') : model.name;
+  const html = `<table><caption>Model: "${escapeHtml(modelName)}"</caption><thead><tr><th ${cell}>Layer (type)</th><th ${cell}>Output Shape</th><th ${num}>Param #</th></tr></thead><tbody>${body}</tbody><tfoot>${foot}</tfoot></table>`;
+  return { name: modelName, rows, totalParams, trainableParams, nonTrainableParams, html };
+}
+
+/**
+ * Shows a model summary as an HTML table (layer, type, output shape, parameters, totals), in
+ * place of TensorFlow.js's 100-character text summary. `summarizeModel` gives the numbers.
+ */
+export function showSummary(model: tf.LayersModel): void {
+  showHtml(summarizeModel(model).html);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Comparing results
+
+type Comparable = tf.Tensor | tf.Tensor[] | tf.LayersModel | number | number[];
+
+function asTensors(x: Comparable): Array<tf.Tensor | number> {
+  if (x instanceof tf.LayersModel) return x.getWeights();
+  if (Array.isArray(x)) return x as Array<tf.Tensor | number>;
+  return [x];
+}
+
+/**
+ * The largest absolute difference between two results: tensors, lists of tensors, numbers, or
+ * two models (all their weights, in order). Throws if their shapes differ, so a changed layer
+ * cannot pass as a small difference. `maxAbsDifference(mine, theLibrarys) < 1e-6`.
+ */
+export function maxAbsDifference(a: Comparable, b: Comparable): number {
+  const xs = asTensors(a);
+  const ys = asTensors(b);
+  if (xs.length !== ys.length) throw new Error(`maxAbsDifference: ${xs.length} values against ${ys.length}.`);
+  let max = 0;
+  xs.forEach((x, i) => {
+    const y = ys[i];
+    const xShape = typeof x === 'number' ? [] : x.shape;
+    const yShape = typeof y === 'number' ? [] : y.shape;
+    if (xShape.join(',') !== yShape.join(',')) throw new Error(`maxAbsDifference: value ${i} has shape [${xShape}] against [${yShape}].`);
+    const xv = typeof x === 'number' ? [x] : x.dataSync();
+    const yv = typeof y === 'number' ? [y] : y.dataSync();
+    for (let k = 0; k < xv.length; k++) {
+      const d = Math.abs(xv[k] - yv[k]);
+      if (!(d <= max)) max = Number.isNaN(d) ? Infinity : d;
+    }
+  });
+  return max;
 }
