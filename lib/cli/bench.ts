@@ -4,18 +4,23 @@
  *
  * Milliseconds per training iteration (the tutorial's batch size; D on half real + half fake,
  * then G through the frozen D) for each system on each backend that loads and each thread
- * count, plus the generator's forward time; and, with PyTorch from the project's .venv,
- * the same architectures in PyTorch in the same run, as a ratio (ours / PyTorch).
+ * count, plus the generator's forward time, the CPU use during the timed iterations and the
+ * arithmetic rate reached (convolution and dense FLOPs of the step, from the layer shapes); and,
+ * with PyTorch from the project's .venv, the same architectures in PyTorch, and with tf.keras
+ * from .venv-keras (bash scripts/setup-keras.sh), the same architectures and training steps in
+ * Keras on the TensorFlow build the native backend uses, in the same run, as ratios (ours / theirs).
  * Each measurement runs in its own process, since a backend's thread count is fixed at start.
  */
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { projectPython } from '../config';
+import { projectPython, projectRoot } from '../config';
 import { initBackend, loadNativeBinding, BackendName, parseBackendName } from '../backend';
-import { SYSTEMS, getSystem, buildSystem } from '../models/registry';
-import { trainStep } from '../training/step';
+import { SYSTEMS, GanSystem, getSystem, buildSystem } from '../models/registry';
+import { GanModels, trainStep } from '../training/step';
+import { tapeStep } from '../training/tape-step';
 import { generateLatentPoints, runGenerator } from '../training/samples';
 
 interface Args {
@@ -36,9 +41,23 @@ export interface BenchRow {
   genForwardMs: number;
   /** Tensors alive after the timed iterations minus before: 0 means memory is flat. */
   tensorLeak: number;
+  /** CPU time (user + system, all threads of the process) over wall time of the timed iterations, in percent. */
+  cpuPercent: number;
+  /** Convolution and dense FLOPs of one iteration (see `stepFlops`), in GFLOP. */
+  gflopPerIter: number;
+  /** gflopPerIter / seconds per iteration. */
+  gflops: number;
   torchMsPerIter?: number;
   torchGenForwardMs?: number;
+  torchVersion?: string;
+  /** ours / PyTorch */
   ratio?: number;
+  kerasMsPerIter?: number;
+  kerasGenForwardMs?: number;
+  kerasCpuPercent?: number;
+  kerasVersion?: string;
+  /** ours / Keras */
+  kerasRatio?: number;
 }
 
 const USAGE = 'Usage: npm run bench -- [--model NAME] [--backend native|wasm|cpu] [--threads N] [--iters N] [--json]';
@@ -70,6 +89,55 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
+/**
+ * Multiply-add FLOPs (2 per multiply-add) of one sample through a model's convolutions,
+ * transposed convolutions and dense layers, nested models included. Bias adds, activations,
+ * BatchNorm, embeddings and the optimizer's updates are left out (a few percent at most here).
+ */
+export function forwardFlops(model: tf.LayersModel): number {
+  let flops = 0;
+  const prod = (dims: Array<number | null>) => dims.reduce((a: number, b) => a * (b ?? 1), 1);
+  for (const layer of model.layers) {
+    if (layer instanceof tf.LayersModel) {
+      flops += forwardFlops(layer);
+      continue;
+    }
+    const kernel = layer.weights.find((w) => /kernel/.test(w.originalName ?? w.name))?.shape;
+    if (!kernel) continue;
+    const name = layer.getClassName();
+    // Shapes where the layer was first applied (every application has the same ones here).
+    const inputShape = (layer.getInputAt(0) as tf.SymbolicTensor).shape;
+    if (name === 'Conv2D') {
+      const [, h, w] = (layer.getOutputAt(0) as tf.SymbolicTensor).shape as number[]; // [kh, kw, in, out]
+      flops += 2 * h * w * prod(kernel);
+    } else if (name === 'Conv2DTranspose') {
+      const [, h, w] = inputShape as number[]; // [kh, kw, out, in]: every input pixel scatters a kh x kw x out patch
+      flops += 2 * h * w * prod(kernel);
+    } else if (name === 'Dense') {
+      // [batch, ..., in]: the kernel applies to each row
+      flops += 2 * prod(inputShape.slice(1, -1)) * prod(kernel);
+    }
+  }
+  return flops;
+}
+
+/**
+ * FLOPs of one training iteration of `system` as `npm run bench` runs it, counting a trained
+ * network's forward and backward pass (input and weight gradients) as 3 forward passes, the
+ * frozen D under the generator's update as 2 (forward and input gradients), a forward pass only
+ * (the fake images for D) as 1. Keras-style step (B = batch, n = images D sees of each kind):
+ * G forward on n, D trained on 2n, G trained through D on B. Tutorial 003's tape step (S4): G
+ * forward and D trained on B real + B fake, then G trained through D on B (G runs twice).
+ */
+export function stepFlops(system: GanSystem, models: GanModels): number {
+  const g = forwardFlops(models.generator);
+  const d = forwardFlops(models.discriminator);
+  const b = system.batchSize;
+  if (system.step === tapeStep) return b * (g + 3 * d * 2) + b * (3 * g + 2 * d);
+  const n = system.split === 'half' ? b / 2 : b;
+  return n * g + 2 * n * 3 * d + b * (3 * g + 2 * d);
+}
+
 async function timeAsync(fn: () => Promise<unknown>, iters: number): Promise<number> {
   const t = performance.now();
   for (let i = 0; i < iters; i++) await fn();
@@ -88,8 +156,13 @@ async function measure(model: string, backend: BackendName, threads: number, ite
   const step = system.step ?? trainStep;
   await step(models, real, stepOptions); // warm-up: kernels set up, weights packed
   const tensorsBefore = tf.memory().numTensors;
+  const cpuBefore = process.cpuUsage();
+  const wallBefore = performance.now();
   const msPerIter = await timeAsync(() => step(models, real, stepOptions), iters);
+  const cpu = process.cpuUsage(cpuBefore); // microseconds, every thread of this process (wasm workers, TensorFlow's pool)
+  const cpuPercent = Math.round(((cpu.user + cpu.system) / 1000 / (performance.now() - wallBefore)) * 100);
   const tensorLeak = tf.memory().numTensors - tensorsBefore;
+  const gflopPerIter = stepFlops(system, models) / 1e9;
   const forward = async () => {
     // Conditional generators get the same random labels as the training step.
     const out = tf.tidy(() => runGenerator(models.generator, generateLatentPoints(system.latentDim, half), labels));
@@ -98,38 +171,73 @@ async function measure(model: string, backend: BackendName, threads: number, ite
   };
   await forward();
   const genForwardMs = await timeAsync(forward, iters);
-  return { model, backend, threads: info.threads, batch: system.batchSize, msPerIter: Math.round(msPerIter), genForwardMs: Math.round(genForwardMs), tensorLeak };
+  return {
+    model, backend, threads: info.threads, batch: system.batchSize, msPerIter: Math.round(msPerIter), genForwardMs: Math.round(genForwardMs), tensorLeak,
+    cpuPercent, gflopPerIter: Math.round(gflopPerIter * 100) / 100, gflops: Math.round((gflopPerIter / (msPerIter / 1000)) * 10) / 10,
+  };
 }
 
 function torchAvailable(): boolean {
   return spawnSync(projectPython(), ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
 }
 
-function runTorch(models: string[], iters: number, threads: number): Map<string, { torchMsPerIter: number; torchGenForwardMs: number }> {
+type TorchRef = Pick<BenchRow, 'torchMsPerIter' | 'torchGenForwardMs' | 'torchVersion'>;
+type KerasRef = Pick<BenchRow, 'kerasMsPerIter' | 'kerasGenForwardMs' | 'kerasCpuPercent' | 'kerasVersion'>;
+
+function runTorch(models: string[], iters: number, threads: number): Map<string, TorchRef> {
   const script = path.resolve(__dirname, '../../../scripts/bench_torch.py');
   const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: '1' };
-  // Set on some processors for old OpenBLAS builds; they slow a current one down (PERF-NOTES.md).
+  // Set on some processors for old OpenBLAS builds; they slow a current one down.
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
   const res = spawnSync(projectPython(), [script, '--iters', String(iters), '--threads', String(threads), ...models.flatMap((m) => ['--model', m])], { env, encoding: 'utf8' });
-  const out = new Map<string, { torchMsPerIter: number; torchGenForwardMs: number }>();
+  const out = new Map<string, TorchRef>();
   if (res.status !== 0) {
     console.error(`PyTorch reference failed: ${res.stderr.trim().split('\n').slice(-3).join(' ')}`);
     return out;
   }
   for (const line of res.stdout.trim().split('\n').filter(Boolean)) {
     const row = JSON.parse(line);
-    out.set(row.model, { torchMsPerIter: row.torchMsPerIter, torchGenForwardMs: row.torchGenForwardMs });
+    out.set(row.model, { torchMsPerIter: row.torchMsPerIter, torchGenForwardMs: row.torchGenForwardMs, torchVersion: row.torch });
+  }
+  return out;
+}
+
+/** .venv-keras's Python (bash scripts/setup-keras.sh), or undefined when it is not set up. */
+function kerasPython(): string | undefined {
+  const python = path.join(projectRoot(), '.venv-keras', 'bin', 'python');
+  return fs.existsSync(python) ? python : undefined;
+}
+
+/** The same systems and steps in tf.keras (scripts/bench_keras.py, one JSON line per model). */
+function runKeras(python: string, models: string[], iters: number, threads: number): Map<string, KerasRef> {
+  const script = path.join(projectRoot(), 'scripts', 'bench_keras.py');
+  const env: NodeJS.ProcessEnv = { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' };
+  const res = spawnSync(python, [script, '--iters', String(iters), '--threads', String(threads), ...models.flatMap((m) => ['--model', m])], { env, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const out = new Map<string, KerasRef>();
+  // Lines of the models that finished count even when a later one failed.
+  for (const line of (res.stdout ?? '').split('\n').filter((l) => l.startsWith('{'))) {
+    const row = JSON.parse(line);
+    out.set(row.model, { kerasMsPerIter: row.kerasMsPerIter, kerasGenForwardMs: row.kerasGenForwardMs, kerasCpuPercent: row.kerasCpuPercent, kerasVersion: row.kerasVersion });
+  }
+  if (res.status !== 0) {
+    const why = res.error ? res.error.message : (res.stderr ?? '').trim().split('\n').slice(-3).join(' ');
+    console.error(`Keras reference failed: ${why} (bash scripts/setup-keras.sh --force recreates .venv-keras)`);
   }
   return out;
 }
 
 function printTable(rows: BenchRow[]): void {
-  const header = ['model', 'backend', 'threads', 'batch', 'ms/iter', 'G fwd ms', 'torch ms/iter', 'ours/torch', 'leak'];
-  const lines = rows.map((r) => [r.model, r.backend, String(r.threads), String(r.batch), String(r.msPerIter), String(r.genForwardMs),
-    r.torchMsPerIter !== undefined ? String(r.torchMsPerIter) : '-', r.ratio !== undefined ? r.ratio.toFixed(2) : '-', String(r.tensorLeak)]);
+  const header = ['model', 'backend', 'threads', 'batch', 'ms/iter', 'G fwd ms', 'CPU %', 'GFLOP/s', 'torch ms/iter', 'ours/torch', 'keras ms/iter', 'ours/keras', 'leak'];
+  const opt = (v: number | undefined, digits?: number) => (v === undefined ? '-' : digits === undefined ? String(v) : v.toFixed(digits));
+  const lines = rows.map((r) => [r.model, r.backend, String(r.threads), String(r.batch), String(r.msPerIter), String(r.genForwardMs), String(r.cpuPercent), r.gflops.toFixed(1),
+    opt(r.torchMsPerIter), opt(r.ratio, 2), opt(r.kerasMsPerIter), opt(r.kerasRatio, 2), String(r.tensorLeak)]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   for (const l of [header, ...lines]) console.log(l.map((c, i) => c.padStart(widths[i])).join('  '));
+  const torch = rows.find((r) => r.torchVersion)?.torchVersion;
+  const keras = rows.find((r) => r.kerasVersion)?.kerasVersion;
+  const versions = [torch && `PyTorch ${torch}`, keras && `Keras ${keras} (train_on_batch)`].filter(Boolean).join(', ');
+  console.log(`(GFLOP/s: the step's convolution and dense FLOPs over its time${versions ? `; ${versions}` : ''})`);
 }
 
 async function main(): Promise<void> {
@@ -156,6 +264,9 @@ async function main(): Promise<void> {
   }
   const torch = torchAvailable() ? runTorch(args.models, args.iters, cores) : undefined;
   if (!torch) console.error('note: PyTorch reference skipped (run npm run setup: .venv has PyTorch)');
+  const keras = kerasPython();
+  const kerasRefs = keras ? runKeras(keras, args.models, args.iters, cores) : undefined;
+  if (!keras) console.error('note: Keras reference skipped (.venv-keras is missing: bash scripts/setup-keras.sh sets it up)');
   const rows: BenchRow[] = [];
   for (const [model, backend, threads] of plan) {
     const res = spawnSync(process.execPath, [__filename, '--child', '--model', model, '--backend', backend, '--threads', String(threads), '--iters', String(args.iters)], { encoding: 'utf8' });
@@ -166,7 +277,9 @@ async function main(): Promise<void> {
     }
     const row: BenchRow = JSON.parse(line);
     const ref = torch?.get(model);
-    if (ref) Object.assign(row, ref, { ratio: Math.round((row.msPerIter / ref.torchMsPerIter) * 100) / 100 });
+    if (ref?.torchMsPerIter) Object.assign(row, ref, { ratio: Math.round((row.msPerIter / ref.torchMsPerIter) * 100) / 100 });
+    const kref = kerasRefs?.get(model);
+    if (kref?.kerasMsPerIter) Object.assign(row, kref, { kerasRatio: Math.round((row.msPerIter / kref.kerasMsPerIter) * 100) / 100 });
     rows.push(row);
     if (args.json) console.log(JSON.stringify(row));
   }
@@ -174,7 +287,9 @@ async function main(): Promise<void> {
   if (rows.length === 0) process.exitCode = 1;
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}
