@@ -62,18 +62,19 @@ export function acquireRunLock(dir: string): () => void {
           /* already gone */
         }
         process.removeListener('exit', release);
-        for (const sig of STOP_SIGNALS) process.removeListener(sig, onSignal);
+        for (const [sig, handler] of handlers) process.removeListener(sig, handler);
       };
       // Ctrl-C / kill before the trainer's own graceful handler is installed (loading data) or
       // after it is gone: release and exit as the default action would. While another handler
       // listens (the trainer's: stop after this step, save a checkpoint), leave it to that one.
-      const onSignal = (signal: NodeJS.Signals) => {
+      // (One handler per signal, bound to its name: process.emit('SIGTERM') passes no argument.)
+      const handlers = new Map(STOP_SIGNALS.map((signal) => [signal, () => {
         if (process.listenerCount(signal) > 1) return;
         release();
         process.exit(signal === 'SIGINT' ? 130 : 143);
-      };
+      }] as const));
       process.on('exit', release);
-      for (const sig of STOP_SIGNALS) process.on(sig, onSignal);
+      for (const [sig, handler] of handlers) process.on(sig, handler);
       return release;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;

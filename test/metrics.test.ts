@@ -188,8 +188,14 @@ test('linear probe: balanced subset, D features, better than chance on real MNIS
   const test = { images: scaleToUnit(ds.test.images) as tf.Tensor4D, labels: ds.test.labels };
   const d = buildSystem(getSystem('dcgan-mnist')).discriminator;
   const accuracy = await linearProbeAccuracy(d, train, test, { perClass: 50, epochs: 60 });
-  // Even random convolutional features separate digits far above chance (10%).
-  assert.ok(accuracy > 0.5 && accuracy <= 1, `probe accuracy ${accuracy}`);
+  // Even random convolutional features separate digits far above chance (10%); the control:
+  // the same probe trained on shuffled labels can only reach chance, so a probe that did not
+  // use the labels (or mixed up the images' order) would fail one of the two.
+  assert.ok(accuracy > 0.5, `probe accuracy ${accuracy}`);
+  const shuffled = tf.tidy(() => tf.gather(train.labels, tf.tensor1d(Array.from({ length: train.labels.shape[0] }, (_, i) => (i * 7919) % train.labels.shape[0]), 'int32')));
+  const control = await linearProbeAccuracy(d, { images: train.images, labels: shuffled as tf.Tensor1D }, test, { perClass: 50, epochs: 60 });
+  assert.ok(control < 0.25, `probe on shuffled labels ${control}: it should be near chance`);
+  shuffled.dispose();
   tf.dispose([train.images, test.images, ds.train.images, ds.train.labels, ds.test.images, ds.test.labels]);
   tf.disposeVariables();
 });
