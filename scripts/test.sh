@@ -11,11 +11,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 echo "==> Unit tests (node --test, wasm)"
-node --test --test-concurrency=1 build/test/*.test.js
+node --test --test-concurrency=1 --test-timeout=1500000 build/test/*.test.js
 node -e "require('tfjs-node-native')" 2>/dev/null || { echo "The native backend did not build (see set-up above); run npm run setup:native for the reason." >&2; exit 1; }
 echo "==> Backend-independent unit tests on native (GAN_TEST_BACKEND=native)"
-GAN_TEST_BACKEND=native node --test --test-concurrency=1 build/test/training-direction.test.js build/test/known-answers.test.js build/test/pretrained.test.js
+GAN_TEST_BACKEND=native node --test --test-concurrency=1 --test-timeout=1500000 build/test/training-direction.test.js build/test/known-answers.test.js build/test/pretrained.test.js
 echo "==> Notebooks (nbclient from .venv, GAN_QUICK=1, native, fresh run folders)"
 GAN_BACKEND=native node scripts/run-notebooks.js
 echo "==> Browser tests (the notebooks in JupyterLab on wasm, and the playground; headless Chromium)"
-node --test --test-concurrency=1 build/test/browser/*.test.js
+node --test --test-concurrency=1 --test-timeout=1500000 build/test/browser/*.test.js
