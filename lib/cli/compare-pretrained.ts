@@ -5,7 +5,6 @@
  *
  *   npm run compare -- --run runs/main-dcgan-mnist      -> runs/main-dcgan-mnist/beside-pretrained.png
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { runCli, FlagSpec, ParsedArgs } from './args';
@@ -14,7 +13,7 @@ import { getSystem } from '../models/registry';
 import { loadModel } from '../models/files';
 import { listPretrained, loadPretrained } from '../models/pretrained';
 import { domainOf, evaluateGenerator, loadReference, realBaseline } from '../metrics/evaluate';
-import { checkpointDir } from '../training/checkpoint';
+import { checkpointDir, readRunState } from '../training/checkpoint';
 import { generateLatentPoints, runGenerator } from '../training/samples';
 import { gridPng } from '../visual/grid';
 import { sideBySide } from '../visual/labels';
@@ -27,9 +26,7 @@ const FLAGS: FlagSpec[] = [
 
 async function main(args: ParsedArgs): Promise<void> {
   const run = String(args.run);
-  const stateFile = path.join(checkpointDir(run), 'state.json');
-  if (!fs.existsSync(stateFile)) throw new Error(`${run} is not a training run folder (no ${stateFile}).`);
-  const state = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as { model: string; epoch: number; history: Array<{ seconds: number; steps?: number }> };
+  const state = readRunState(run);
   const system = getSystem(state.model);
   await initBackend(undefined, { verbose: false });
   const own = await loadModel(path.join(checkpointDir(run), 'generator'));

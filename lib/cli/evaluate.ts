@@ -7,7 +7,6 @@
  * real-versus-real baseline, and for unconditional models the DCGAN paper's linear probe on
  * the discriminator's features. Writes <run>/metrics.json.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend';
@@ -15,7 +14,7 @@ import { getSystem } from '../models/registry';
 import { loadModel } from '../models/files';
 import { loadMnist, loadFashionMnist } from '../data/mnist';
 import { scaleToSymmetric, scaleToUnit } from '../data/scale';
-import { checkpointDir } from '../training/checkpoint';
+import { checkpointDir, readRunState } from '../training/checkpoint';
 import { domainOf, evaluateGenerator, formatReport, loadReference, realBaseline } from '../metrics/evaluate';
 import { linearProbeAccuracy } from '../metrics/probe';
 import { writeFileAtomic } from '../io';
@@ -32,9 +31,7 @@ const FLAGS: FlagSpec[] = [
 
 async function main(args: ParsedArgs): Promise<void> {
   const run = String(args.run);
-  const stateFile = path.join(checkpointDir(run), 'state.json');
-  if (!fs.existsSync(stateFile)) throw new Error(`${run} is not a training run folder (no ${stateFile}). Train one with: npm run train -- --model dcgan-mnist --out ${run}`);
-  const state = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as { model: string; epoch: number; history: Array<{ seconds: number }> };
+  const state = readRunState(run);
   const system = getSystem(state.model);
   await initBackend();
   const generator = await loadModel(path.join(checkpointDir(run), 'generator'));

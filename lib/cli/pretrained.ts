@@ -15,7 +15,7 @@ import { getSystem } from '../models/registry';
 import { loadModel, saveModel } from '../models/files';
 import { pretrainedDir, PretrainedInfo, PretrainedScores } from '../models/pretrained';
 import { domainOf, evaluateGenerator, loadReference, realBaseline, QualityReport } from '../metrics/evaluate';
-import { checkpointDir } from '../training/checkpoint';
+import { checkpointDir, readRunState } from '../training/checkpoint';
 import { writeFileAtomic } from '../io';
 
 const FLAGS: FlagSpec[] = [
@@ -38,9 +38,7 @@ function scores(r: QualityReport): PretrainedScores {
 
 async function main(args: ParsedArgs): Promise<void> {
   const run = String(args.run);
-  const stateFile = path.join(checkpointDir(run), 'state.json');
-  if (!fs.existsSync(stateFile)) throw new Error(`${run} is not a training run folder (no ${stateFile}).`);
-  const state = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as { model: string; epoch: number; history: Array<{ seconds: number }> };
+  const state = readRunState(run);
   const system = getSystem(state.model);
   const backend = await initBackend();
   const trained = await loadModel(path.join(checkpointDir(run), 'generator'));
@@ -64,7 +62,7 @@ async function main(args: ParsedArgs): Promise<void> {
     scores: scores(float16),
     float32Scores: scores(float32),
     realScores: scores(real),
-    trainedAt: fs.statSync(stateFile).mtime.toISOString(),
+    trainedAt: state.savedAt,
   };
   writeFileAtomic(path.join(dir, 'info.json'), `${JSON.stringify(info, null, 1)}\n`);
   const size = fs.readdirSync(dir).reduce((s, f) => s + fs.statSync(path.join(dir, f)).size, 0);

@@ -26,6 +26,13 @@ export function checkpointDir(runDir: string): string {
   return path.join(runDir, 'checkpoint');
 }
 
+/** The state of a run folder's checkpoint; throws, saying how to make one, when it is not a run. */
+export function readRunState(runDir: string): CheckpointState {
+  const file = path.join(checkpointDir(runDir), 'state.json');
+  if (!fs.existsSync(file)) throw new Error(`${runDir} is not a training run folder (no ${file}). Train one first: npm run train -- --model dcgan-mnist --out ${runDir}`);
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as CheckpointState;
+}
+
 async function writeOptimizer(opt: tf.Optimizer, file: string): Promise<void> {
   const named = await opt.getWeights();
   // Adam's first and second moments carry the same names: number them so none is lost by name.

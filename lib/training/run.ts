@@ -80,8 +80,9 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
   const epochs = options.epochs ?? system.epochs;
   for (const dir of [options.outDir, logDir, modelDir]) fs.mkdirSync(dir, { recursive: true });
   // One writer per run folder: a second trainer, notebook or main job on the same folder stops here.
-  const releases = [...new Set([options.outDir, logDir, modelDir].map((d) => path.resolve(d)))].map((d) => acquireRunLock(d));
+  const releases: Array<() => void> = [];
   try {
+    for (const dir of new Set([options.outDir, logDir, modelDir].map((d) => path.resolve(d)))) releases.push(acquireRunLock(dir));
     return await trainLocked(options, system, { logDir, modelDir, batchSize, epochs });
   } finally {
     releases.forEach((release) => release());

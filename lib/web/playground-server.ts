@@ -8,7 +8,7 @@ import * as http from 'http';
 import * as path from 'path';
 import { AddressInfo } from 'net';
 import { getSystem } from '../models/registry';
-import { checkpointDir } from '../training/checkpoint';
+import { checkpointDir, readRunState } from '../training/checkpoint';
 import { listPretrained, pretrainedDir, readPretrainedInfo } from '../models/pretrained';
 
 export const WEB_ROOT = path.resolve(__dirname, '..', '..', '..', 'web');
@@ -33,9 +33,7 @@ const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.j
 
 /** The generator folder of a run and what the page needs to know about it. */
 export function playgroundModel(runDir: string): { dir: string; info: object } {
-  const stateFile = path.join(checkpointDir(runDir), 'state.json');
-  if (!fs.existsSync(stateFile)) throw new Error(`${runDir} is not a training run folder (no ${stateFile}). Train one first: npm run train -- --model cgan-mnist --out ${runDir}`);
-  const state = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as { model: string; epoch: number };
+  const state = readRunState(runDir);
   const dir = [path.join(runDir, 'generator'), path.join(checkpointDir(runDir), 'generator')].find((d) => fs.existsSync(path.join(d, 'model.json')));
   if (!dir) throw new Error(`${runDir} has no saved generator (generator/model.json). Let the training finish an epoch, or resume it.`);
   const system = getSystem(state.model);

@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import type { Page } from 'playwright-core';
-import { useWasm } from '../helpers';
+import { useWasm, rng } from '../helpers';
 import { saveModel } from '../../lib/models/files';
 import { startPlayground } from '../../lib/web/playground-server';
 import { listPretrained } from '../../lib/models/pretrained';
@@ -38,14 +38,7 @@ const canvasPixels = (page: Page) => page.evaluate(() => {
 
 /** The page's first latent point: its seeded normal source (mulberry32 + Box-Muller, seed 42). */
 function pageLatentPoint(dim: number): number[] {
-  let a = 42;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = rng(42);
   return Array.from({ length: dim }, () => Math.sqrt(-2 * Math.log(uniform() + 1e-12)) * Math.cos(2 * Math.PI * uniform()));
 }
 
