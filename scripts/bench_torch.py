@@ -114,9 +114,41 @@ class AcganD(nn.Module):
         return self.valid(h), self.klass(h)
 
 
+def dcgan_cifar10():
+    # Tutorial 002 part 1; padding as Keras's "same" for these strides (same shapes and FLOPs).
+    def up(cin, cout, last=False):
+        conv = nn.ConvTranspose2d(cin, cout, 5, 2, 2, output_padding=1)
+        return [conv, nn.Tanh()] if last else [conv, nn.BatchNorm2d(cout), nn.ReLU()]
+    g = nn.Sequential(nn.Linear(128, 2 * 2 * 512), nn.Unflatten(1, (512, 2, 2)), nn.BatchNorm2d(512), nn.ReLU(),
+                      *up(512, 256), *up(256, 128), *up(128, 64), *up(64, 3, last=True))
+    layers, cin = [], 3
+    for i, cout in enumerate((64, 128, 256, 512)):
+        layers += [nn.Conv2d(cin, cout, 5, 2, 2)] + ([nn.BatchNorm2d(cout)] if i > 0 else []) + [nn.LeakyReLU(0.2)]
+        cin = cout
+    d = nn.Sequential(*layers, nn.Flatten(), nn.Linear(512 * 2 * 2, 1), nn.Sigmoid())
+    return g, d, 128, (3, 32, 32), 128, "half", "plain"
+
+
+def dcgan_64():
+    # Tutorial 003: LeakyReLU 0.3, a 1x1 -> 4x4 'valid' transposed convolution, a 4x4 'valid' conv
+    # to 1x1; trained with the GradientTape-style step ("tape" below).
+    act = lambda: nn.LeakyReLU(0.3)
+    g_layers = [nn.Unflatten(1, (100, 1, 1)), nn.ConvTranspose2d(100, 1024, 4, 1, 0), nn.BatchNorm2d(1024), act()]
+    for cin, cout in ((1024, 512), (512, 256), (256, 128)):
+        g_layers += [nn.ConvTranspose2d(cin, cout, 4, 2, 1), nn.BatchNorm2d(cout), act()]
+    g = nn.Sequential(*g_layers, nn.ConvTranspose2d(128, 1, 4, 2, 1), nn.Tanh())
+    d_layers = [nn.Conv2d(1, 128, 4, 2, 1), act()]
+    for cin, cout in ((128, 256), (256, 512), (512, 1024)):
+        d_layers += [nn.Conv2d(cin, cout, 4, 2, 1), nn.BatchNorm2d(cout), act(), nn.Dropout(0.3)]
+    d = nn.Sequential(*d_layers, nn.Conv2d(1024, 1, 4, 1, 0), nn.Dropout(0.3), nn.Flatten(), nn.Linear(1, 1), nn.Sigmoid())
+    return g, d, 100, (1, 64, 64), 128, "full", "tape"
+
+
 MODELS = {
     "dcgan-mnist": dcgan_mnist,
     "dcgan-fashion": dcgan_fashion,
+    "dcgan-cifar10": dcgan_cifar10,
+    "dcgan-64": dcgan_64,
     "cgan-fashion": lambda: (CganFashionG(), CganFashionD(), 100, (1, 28, 28), 128, "half", "conditional"),
     "cgan-mnist": lambda: (CganMnistG(), CganMnistD(), 100, (1, 28, 28), 128, "half", "conditional"),
     "acgan-mnist": lambda: (AcganG(), AcganD(), 100, (1, 28, 28), 64, "half", "auxiliary"),
@@ -137,17 +169,36 @@ def bench(name, iters, threads):
 
     def gen(n, labels):
         z = torch.randn(n, latent)
-        return g(z) if kind == "plain" else g(z, labels)
+        return g(z, labels) if kind in ("conditional", "auxiliary") else g(z)
 
     def d_loss(x, labels, target):
-        if kind == "plain":
+        if kind in ("plain", "tape"):
             return bce(d(x), target)
         if kind == "conditional":
             return bce(d(x, labels), target)
         valid, klass = d(x)
         return bce(valid, target) + ce(klass, labels)
 
+    def tape_step():
+        # Tutorial 003's train_step: one forward pass of G and D on a batch of real and a batch
+        # of fake images; each network's gradients from its own loss, both applied.
+        opt_g.zero_grad()
+        opt_d.zero_grad()
+        generated = g(torch.randn(batch, latent))
+        real_out, fake_out = d(real), d(generated)
+        ones, zeros = torch.ones(batch, 1), torch.zeros(batch, 1)
+        gen_loss = bce(fake_out, ones)
+        disc_loss = bce(real_out, ones) + bce(fake_out, zeros)
+        g_grads = torch.autograd.grad(gen_loss, list(g.parameters()), retain_graph=True)
+        d_grads = torch.autograd.grad(disc_loss, list(d.parameters()))
+        for p, grad in zip(list(g.parameters()) + list(d.parameters()), g_grads + d_grads):
+            p.grad = grad
+        opt_g.step()
+        opt_d.step()
+
     def step():
+        if kind == "tape":
+            return tape_step()
         fake_labels = torch.randint(0, 10, (half,))
         with torch.no_grad():
             fake = gen(half, fake_labels)

@@ -65,6 +65,8 @@ export function parseArgs(argv: string[], specs: FlagSpec[]): ParsedArgs {
 export interface CliOptions {
   /** Flags without which the command only prints its usage and exits with status 2. */
   required?: string[];
+  /** Groups of flags of which at least one must be given (e.g. --run or --samples). */
+  oneOf?: string[][];
 }
 
 /**
@@ -75,11 +77,14 @@ export interface CliOptions {
 export function runCli(command: string, specs: FlagSpec[], body: (args: ParsedArgs) => Promise<void>, options: CliOptions = {}): void {
   const main = async (): Promise<void> => {
     const args = parseArgs(process.argv.slice(2), specs);
-    const missing = (options.required ?? []).filter((name) => args[name] === undefined);
+    const missing = [
+      ...(options.required ?? []).filter((name) => args[name] === undefined).map((name) => `--${name}`),
+      ...(options.oneOf ?? []).filter((group) => group.every((name) => args[name] === undefined)).map((group) => group.map((n) => `--${n}`).join(' or ')),
+    ];
     if (args.help || missing.length > 0) {
       console.log(usage(command, specs));
       if (!args.help) {
-        console.error(`\nMissing ${missing.map((m) => `--${m}`).join(', ')}.`);
+        console.error(`\nMissing ${missing.join(', ')}.`);
         process.exitCode = 2;
       }
       return;

@@ -1,11 +1,16 @@
 #!/usr/bin/env node
 /**
  * npm run evaluate -- --run runs/NAME [--samples 10000] [--no-probe]
+ * npm run evaluate -- --samples FILE.npy [--domain mnist|fashion-mnist] [--labels LABELS.npy]
  *
  * Scores a trained run's generator against the real test set (FID and KID on the domain
  * classifier's features, classes covered, Inception Score, conditional accuracy), beside the
  * real-versus-real baseline, and for unconditional models the DCGAN paper's linear probe on
  * the discriminator's features. Writes <run>/metrics.json.
+ *
+ * With a .npy file instead of a run (images written by any framework with numpy.save: uint8
+ * 0-255 or float in [0, 1] / [-1, 1], N×28×28, N×28×28×1 or N×1×28×28), scores every image in
+ * it the same way, so the Keras and PyTorch references' samples sit beside ours.
  */
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
@@ -15,27 +20,65 @@ import { loadModel } from '../models/files';
 import { loadMnist, loadFashionMnist } from '../data/mnist';
 import { scaleToSymmetric, scaleToUnit } from '../data/scale';
 import { checkpointDir, readRunState } from '../training/checkpoint';
-import { domainOf, evaluateGenerator, formatReport, loadReference, realBaseline } from '../metrics/evaluate';
+import { domainOf, evaluateGenerator, evaluateImages, formatReport, loadReference, realBaseline } from '../metrics/evaluate';
+import { ClassifierDomain } from '../metrics/classifier';
 import { linearProbeAccuracy } from '../metrics/probe';
 import { writeFileAtomic } from '../io';
+import { npyToImages, readNpy } from '../data/npy';
 import { setGlobalSeed } from '../random';
 import { FlagSpec, ParsedArgs, runCli } from './args';
 
 const FLAGS: FlagSpec[] = [
   { name: 'run', type: 'string', help: 'run folder written by npm run train (holds checkpoint/ and generator/)' },
-  { name: 'samples', type: 'int', help: 'generated samples to score', min: 100, default: 10000 },
+  { name: 'samples', type: 'string', help: 'with --run: how many samples to generate and score (default 10000); without: a .npy file of generated images to score' },
+  { name: 'domain', type: 'string', help: 'with a .npy file: the test set and classifier to score against', choices: ['mnist', 'fashion-mnist'], default: 'mnist' },
+  { name: 'labels', type: 'string', help: 'with a .npy file: a .npy of the class each image was asked to show (conditional accuracy)' },
   { name: 'no-probe', type: 'boolean', help: 'skip the linear probe on the discriminator\'s features' },
   { name: 'seed', type: 'int', help: 'seed of the latent points and KID subsets', default: 0 },
   { name: 'markdown', type: 'boolean', help: 'also print the result as a row of the README\'s results table' },
 ];
 
+/** `npm run evaluate -- --samples FILE.npy`: scores every image in the file, beside real-vs-real. */
+async function scoreFile(file: string, domain: ClassifierDomain, labelsFile: string | undefined, seed: number): Promise<void> {
+  const { images, scale } = npyToImages(readNpy(file), file);
+  const n = images.shape[0];
+  let labels: number[] | undefined;
+  if (labelsFile) {
+    const array = readNpy(labelsFile);
+    labels = Array.from(array.data, Number);
+    if (labels.length !== n || labels.some((l) => !Number.isInteger(l) || l < 0 || l > 9)) {
+      throw new Error(`${labelsFile} must hold ${n} class numbers 0-9, one per image in ${file}; it holds ${labels.length} values.`);
+    }
+  }
+  if (n < 100) throw new Error(`${file} holds ${n} images; FID needs at least 100 (10,000 is the standard).`);
+  await initBackend();
+  console.log(`Scoring ${n} images from ${file} (${images.shape[1]}x${images.shape[2]}, read as ${scale}) against the ${domain} test set...`);
+  const reference = await loadReference(domain);
+  const model = evaluateImages(images, reference, { seed }, labels);
+  images.dispose();
+  const real = await realBaseline(reference, { samples: n, seed });
+  console.log(formatReport(model, real));
+  const out = file.replace(/\.npy$/i, '') + '.metrics.json';
+  writeFileAtomic(out, `${JSON.stringify({ file, domain, scale, generated: model, real, evaluatedAt: new Date().toISOString() }, null, 1)}\n`);
+  console.log(`Wrote ${out}`);
+}
+
 async function main(args: ParsedArgs): Promise<void> {
+  const samplesArg = String(args.samples ?? 10000);
+  const count = /^\d+$/.test(samplesArg) ? Number(samplesArg) : undefined;
+  if (args.run === undefined) {
+    if (count !== undefined) throw new Error('Give --run DIR (a training run) or --samples FILE.npy (images to score). Run with --help for the list.');
+    await scoreFile(samplesArg, args.domain as ClassifierDomain, args.labels as string | undefined, args.seed as number);
+    return;
+  }
+  if (count === undefined) throw new Error(`With --run, --samples is how many images to generate (an integer); got "${samplesArg}". To score a file, leave out --run.`);
+  if (count < 100) throw new Error(`--samples must be at least 100 (FID of fewer samples is mostly noise); got ${count}.`);
   const run = String(args.run);
   const state = readRunState(run);
   const system = getSystem(state.model);
   await initBackend();
   const generator = await loadModel(path.join(checkpointDir(run), 'generator'));
-  const samples = args.samples as number;
+  const samples = count;
   const seed = args.seed as number;
   setGlobalSeed(seed); // the untrained discriminator of the probe's baseline
   console.log(`Scoring ${system.name} after epoch ${state.epoch} (${samples} samples against the ${domainOf(system.name)} test set)...`);
@@ -67,4 +110,4 @@ async function main(args: ParsedArgs): Promise<void> {
   }
 }
 
-runCli('npm run evaluate --', FLAGS, main, { required: ['run'] });
+runCli('npm run evaluate --', FLAGS, main, { oneOf: [['run', 'samples']] });

@@ -96,6 +96,22 @@ function domainImages(images: tf.Tensor4D, range: '0-1' | '-1-1'): tf.Tensor4D {
   });
 }
 
+/** Classifies `n` images made `batch` at a time by `makeBatch(start, size)` (which returns [0, 1] 28x28 images it hands over). */
+function classifyInBatches(n: number, ref: Reference, makeBatch: (start: number, size: number) => tf.Tensor4D): ClassifierOutputs {
+  const batch = 500;
+  const featureDim = ref.test.featureDim;
+  const out: ClassifierOutputs = { features: new Float32Array(n * featureDim), probs: new Float32Array(n * 10), featureDim, n };
+  for (let start = 0; start < n; start += batch) {
+    const size = Math.min(batch, n - start);
+    const images = makeBatch(start, size);
+    const part = classify(ref.classifier, images);
+    out.features.set(part.features, start * featureDim);
+    out.probs.set(part.probs, start * 10);
+    images.dispose();
+  }
+  return out;
+}
+
 /**
  * Draws `samples` images from the generator (evenly over the classes for a conditional one),
  * classifies them batch by batch, and scores them against the reference.
@@ -105,23 +121,24 @@ export function evaluateGenerator(generator: tf.LayersModel, range: '0-1' | '-1-
   const conditional = isConditional(generator);
   const latentDim = generator.inputs[0].shape[1] as number;
   const labels = conditional ? Array.from({ length: n }, (_, i) => i % 10) : undefined;
-  const batch = 500;
-  const featureDim = ref.test.featureDim;
-  const out: ClassifierOutputs = { features: new Float32Array(n * featureDim), probs: new Float32Array(n * 10), featureDim, n };
   const seed = options.seed ?? 0;
-  for (let start = 0; start < n; start += batch) {
-    const size = Math.min(batch, n - start);
-    const images = tf.tidy(() => {
-      // +1: TensorFlow.js treats a seed of 0 as "no seed".
-      const z = generateLatentPoints(latentDim, size, (seed + 1) * 100003 + start);
-      return domainImages(runGenerator(generator, z, labels?.slice(start, start + size)), range);
-    });
-    const part = classify(ref.classifier, images);
-    out.features.set(part.features, start * featureDim);
-    out.probs.set(part.probs, start * 10);
-    images.dispose();
-  }
+  const out = classifyInBatches(n, ref, (start, size) => tf.tidy(() => {
+    // +1: TensorFlow.js treats a seed of 0 as "no seed".
+    const z = generateLatentPoints(latentDim, size, (seed + 1) * 100003 + start);
+    return domainImages(runGenerator(generator, z, labels?.slice(start, start + size)), range);
+  }));
   return scoreOutputs(out, ref, options, labels);
+}
+
+/**
+ * Scores images made elsewhere (e.g. by the Keras or PyTorch reference, read from a .npy file):
+ * `images` in [0, 1], any size (resized to the classifier's 28x28), every one of them scored.
+ * `labels`, when given, are the classes the images were asked to show (conditional accuracy).
+ */
+export function evaluateImages(images: tf.Tensor4D, ref: Reference, options: MetricOptions = {}, labels?: ArrayLike<number>): QualityReport {
+  const n = images.shape[0];
+  const out = classifyInBatches(n, ref, (start, size) => tf.tidy(() => domainImages(images.slice([start, 0, 0, 0], [size, -1, -1, -1]), '0-1')));
+  return scoreOutputs(out, ref, { ...options, samples: n }, labels);
 }
 
 /**
