@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
 import { loadMnist, loadFashionMnist } from '../lib/data/mnist';
 import { scaleToUnit, scaleToSymmetric } from '../lib/data/scale';
-import { buildSystem, getSystem } from '../lib/models/registry';
+import { buildSystem, getSystem } from '../lib/systems/registry';
 import { setGlobalSeed } from '../lib/random';
 import { trainStep } from '../lib/training/step';
 

@@ -6,11 +6,11 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { useWasm } from './helpers';
 import * as big from '../lib/models/dcgan-big';
-import { buildSystem, getSystem } from '../lib/models/registry';
+import { buildSystem, getSystem } from '../lib/systems/registry';
 import { tapeStep } from '../lib/training/tape-step';
-import { piecewiseConstant, tutorial003Schedule } from '../lib/training/schedule';
-import { runTraining } from '../lib/training/run';
-import { interpolateLatent, interpolationImages, latentArithmetic } from '../lib/latent';
+import { piecewiseConstant, tenfoldStepDecay } from '../lib/training/schedule';
+import { runTraining } from '../lib/systems/run';
+import { interpolateLatent, interpolationImages, latentArithmetic } from '../lib/models/latent';
 import { defineGenerator } from '../lib/models/dcgan-mnist';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gan-big-test-'));
@@ -36,7 +36,7 @@ test('S4 (dcgan-64) parameter counts, tutorial 003 layer for layer', () => {
 });
 
 test('piecewise-constant decay: epochs 10, 20, 25 with lr, lr/10, lr/100, lr/1000', () => {
-  const s = tutorial003Schedule(0.0002);
+  const s = tenfoldStepDecay(0.0002);
   const lr = 0.0002;
   assert.deepEqual([1, 10, 11, 20, 21, 25, 26, 35].map(s), [lr, lr, lr / 10, lr / 10, lr / 100, lr / 100, lr / 1000, lr / 1000]);
   assert.throws(() => piecewiseConstant([1, 2], [1]), /2 boundaries need 3 values/);

@@ -6,10 +6,10 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { useWasm } from './helpers';
 import * as c from '../lib/models/conditional';
-import { buildSystem, getSystem } from '../lib/models/registry';
+import { buildSystem, getSystem } from '../lib/systems/registry';
 import { trainStep, updateGenerator } from '../lib/training/step';
 import { generate, classGrid, classOrderedLabels } from '../lib/training/generate';
-import { runTraining } from '../lib/training/run';
+import { runTraining } from '../lib/systems/run';
 import { decodePng } from '../lib/visual/grid';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gan-cond-test-'));

@@ -20,8 +20,8 @@ import { loadReference, evaluateGenerator, realBaseline, Reference } from '../li
 import { balancedSubset, discriminatorFeatures, linearProbeAccuracy } from '../lib/metrics/probe';
 import { loadMnist, loadFashionMnist } from '../lib/data/mnist';
 import { scaleToUnit } from '../lib/data/scale';
-import { getSystem, buildSystem } from '../lib/models/registry';
-import { runTraining } from '../lib/training/run';
+import { getSystem, buildSystem } from '../lib/systems/registry';
+import { runTraining } from '../lib/systems/run';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gan-metrics-test-'));
 const repo = path.resolve(__dirname, '..', '..');

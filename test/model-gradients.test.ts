@@ -14,7 +14,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { useWasm, useCpu, rng, randomValues, relativeError } from './helpers';
-import { getSystem, SYSTEMS } from '../lib/models/registry';
+import { getSystem, SYSTEMS } from '../lib/systems/registry';
 import { setGlobalSeed } from '../lib/random';
 
 const TOLERANCE = 5e-3;

@@ -11,8 +11,8 @@ import * as tf from '@tensorflow/tfjs';
 import { useTestBackend } from './helpers';
 import { saveModel, loadModel, float32ToFloat16Bits } from '../lib/models/files';
 import { listPretrained, loadPretrained, readPretrainedInfo } from '../lib/models/pretrained';
-import { getSystem } from '../lib/models/registry';
-import { domainOf, evaluateGenerator, loadReference } from '../lib/metrics/evaluate';
+import { getSystem, metricDomainOf } from '../lib/systems/registry';
+import { evaluateGenerator, loadReference } from '../lib/metrics/evaluate';
 import { formatSeconds } from '../lib/training/callbacks';
 
 test('float32 -> float16 bits on known values (IEEE 754 half precision)', () => {
@@ -63,7 +63,7 @@ for (const name of listPretrained()) {
     const { generator, info } = await loadPretrained(name);
     assert.equal(info.model, name);
     const system = getSystem(name);
-    const report = evaluateGenerator(generator, system.range, await loadReference(domainOf(name)), { samples: info.scores.samples });
+    const report = evaluateGenerator(generator, system.range, await loadReference(metricDomainOf(system)), { samples: info.scores.samples });
     // Same latent points (seeded) and the same classifier: only the backend's float arithmetic differs.
     assert.ok(Math.abs(report.fid - info.scores.fid) / info.scores.fid < 0.02, `FID ${report.fid} vs recorded ${info.scores.fid}`);
     assert.equal(report.coverage.covered, info.scores.classesCovered);

@@ -12,8 +12,9 @@ import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { useWasm } from './helpers';
 import { parseArgs, FlagSpec } from '../lib/cli/args';
-import { configureSystem, getSystem, buildSystem } from '../lib/models/registry';
-import { runTraining } from '../lib/training/run';
+import { getSystem, buildSystem } from '../lib/systems/registry';
+import { configureSystem } from '../lib/systems/configure';
+import { runTraining } from '../lib/systems/run';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gan-flags-test-'));
 const repo = path.resolve(__dirname, '..', '..');

@@ -11,10 +11,11 @@ import { useTestBackend } from './helpers';
 import { loadMnist } from '../lib/data/mnist';
 import { scaleToUnit, scaleToSymmetric } from '../lib/data/scale';
 import { defineDiscriminator } from '../lib/models/dcgan-mnist';
-import { buildSystem, getSystem } from '../lib/models/registry';
+import { buildSystem, getSystem } from '../lib/systems/registry';
 import { setGlobalSeed } from '../lib/random';
-import { generateRealSamples, generateLatentPoints, runGenerator } from '../lib/training/samples';
-import { trainStep, updateGenerator, GanModels } from '../lib/training/step';
+import { generateRealSamples } from '../lib/training/samples';
+import { GanModels, generateLatentPoints, runGenerator } from '../lib/models/gan';
+import { trainStep, updateGenerator } from '../lib/training/step';
 import { defineGan } from '../lib/models/dcgan-mnist';
 
 /** Mean of D's real/fake output (the first head for an AC-GAN) on `x`. */

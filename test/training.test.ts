@@ -5,14 +5,15 @@ import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { useWasm } from './helpers';
-import { generateRealSamples, generateLatentPoints, generateFakeSamples } from '../lib/training/samples';
+import { generateRealSamples, generateFakeSamples } from '../lib/training/samples';
+import { generateLatentPoints } from '../lib/models/gan';
 import { summarizePerformance } from '../lib/training/summarize';
-import { runTraining, stopOnInterrupt } from '../lib/training/run';
+import { runTraining, stopOnInterrupt } from '../lib/systems/run';
 import { trainGan, EpochLogs } from '../lib/training/loop';
 import { historyCsv, terminalProgress } from '../lib/training/callbacks';
 import { TrainContext } from '../lib/training/loop';
 import { spawnSync } from 'child_process';
-import { buildSystem, getSystem } from '../lib/models/registry';
+import { buildSystem, getSystem } from '../lib/systems/registry';
 import * as s1 from '../lib/models/dcgan-fashion';
 import { saveModel, loadModel, fileLoadHandler } from '../lib/models/files';
 import { encodeGif } from '../lib/visual/gif';
@@ -197,8 +198,8 @@ test('terminal progress: without a terminal, a line at every tenth of a long epo
 
 test('every command-line tool: --help exits 0, a missing required flag 2, a bad flag 1 with one line', () => {
   // npm script name -> compiled file. A tool that may run without flags (train, playground with
-  // its pretrained menu) is never started bare here: it would train or serve.
-  const files: Record<string, string> = { train: 'train', evaluate: 'evaluate', playground: 'playground', 'train-classifiers': 'train-classifiers', pretrained: 'pretrained', compare: 'compare-pretrained' };
+  // its pretrained menu, bench) is never started bare here: it would train, serve or time.
+  const files: Record<string, string> = { train: 'train', evaluate: 'evaluate', playground: 'playground', 'train-classifiers': 'train-classifiers', pretrained: 'pretrained', compare: 'compare-pretrained', bench: 'bench' };
   const cli = (name: string, ...args: string[]) => spawnSync(process.execPath, [path.join(__dirname, '..', 'lib', 'cli', `${files[name]}.js`), ...args], { encoding: 'utf8', timeout: 60000 });
   for (const name of Object.keys(files)) {
     const help = cli(name, '--help');
@@ -214,4 +215,27 @@ test('every command-line tool: --help exits 0, a missing required flag 2, a bad 
     assert.match(missing.stdout, /--run <value>/);
     assert.match(missing.stderr, name === 'evaluate' ? /Missing --run or --samples\./ : /Missing --run\./);
   }
+});
+
+test('Real_P / Fake_P: the mean over the epoch\'s steps when the step reports them (tutorial 003), else D on a sample after the epoch', async () => {
+  await useWasm();
+  const models = buildSystem(getSystem('dcgan-mnist'));
+  const images = tf.randomUniform([32, 28, 28, 1]) as tf.Tensor4D;
+  let call = 0;
+  // A step that reports D's outputs: 0.1, 0.2, 0.3, 0.4 on real and 1 minus that on fake.
+  const reporting = async () => {
+    call++;
+    return { dLoss: 1, gLoss: 1, realP: call / 10, fakeP: 1 - call / 10 };
+  };
+  const [withP] = await trainGan(models, images, { epochs: 1, realPerStep: 8, generatorBatch: 8, seed: 1, step: reporting });
+  assert.equal(withP.steps, 4);
+  assert.ok(Math.abs(withP.realP - 0.25) < 1e-12 && Math.abs(withP.fakeP - 0.75) < 1e-12, `${withP.realP}, ${withP.fakeP}`);
+  // A step that does not (the Keras-style steps): D is read on 64 real and 64 generated images.
+  const silent = async () => ({ dLoss: 1, gLoss: 1 });
+  const [withoutP] = await trainGan(models, images, { epochs: 1, realPerStep: 8, generatorBatch: 8, seed: 1, step: silent });
+  const dOnReal = tf.tidy(() => (models.discriminator.predict(images) as tf.Tensor).mean().dataSync()[0]);
+  assert.ok(Math.abs(withoutP.realP - dOnReal) < 1e-5, `${withoutP.realP} vs D's mean output ${dOnReal} on the 32 images`);
+  assert.ok(withoutP.fakeP > 0 && withoutP.fakeP < 1);
+  images.dispose();
+  tf.disposeVariables();
 });

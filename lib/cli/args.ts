@@ -12,16 +12,21 @@ export interface FlagSpec {
   max?: number;
   /** Other spellings accepted (e.g. tutorial 003's `--DatasetPath`). */
   aliases?: string[];
+  /** May be given more than once: the value is then the list of every one given. */
+  repeatable?: boolean;
+  /** Internal (e.g. a tool calling itself): accepted but left out of --help. */
+  hidden?: boolean;
 }
 
-export type ParsedArgs = Record<string, string | number | boolean | undefined>;
+export type ParsedArgs = Record<string, string | number | boolean | Array<string | number> | undefined>;
 
 export function usage(command: string, specs: FlagSpec[]): string {
-  const lines = specs.map((s) => {
+  const lines = specs.filter((s) => !s.hidden).map((s) => {
     const arg = s.type === 'boolean' ? '' : s.choices ? ` <${s.choices.join('|')}>` : ` <${s.type === 'string' ? 'value' : s.type}>`;
     const def = s.default !== undefined && s.type !== 'boolean' ? ` (default ${s.default})` : '';
     const also = s.aliases?.length ? ` [also ${s.aliases.map((a) => `--${a}`).join(', ')}]` : '';
-    return `  --${s.name}${arg}\n      ${s.help}${def}${also}`;
+    const again = s.repeatable ? ' (repeatable)' : '';
+    return `  --${s.name}${arg}\n      ${s.help}${def}${also}${again}`;
   });
   return `Usage: ${command} [options]\n\nOptions:\n${lines.join('\n')}\n  --help\n      Show this help.`;
 }
@@ -49,15 +54,19 @@ export function parseArgs(argv: string[], specs: FlagSpec[]): ParsedArgs {
     const raw = inline ?? argv[++i];
     if (raw === undefined || (inline === undefined && raw.startsWith('--'))) throw new Error(`--${name} needs a value (${spec.help}).`);
     if (spec.choices && !spec.choices.includes(raw)) throw new Error(`--${name} must be one of ${spec.choices.join(', ')}; got "${raw}".`);
+    const store = (value: string | number) => {
+      if (!spec.repeatable) out[name] = value;
+      else out[name] = [...(Array.isArray(out[name]) ? (out[name] as Array<string | number>) : []), value];
+    };
     if (spec.type === 'string') {
-      out[name] = raw;
+      store(raw);
       continue;
     }
     const value = Number(raw);
     if (!Number.isFinite(value) || (spec.type === 'int' && !Number.isInteger(value))) throw new Error(`--${name} must be ${spec.type === 'int' ? 'an integer' : 'a number'}; got "${raw}".`);
     if (spec.min !== undefined && value < spec.min) throw new Error(`--${name} must be at least ${spec.min}; got ${raw}.`);
     if (spec.max !== undefined && value > spec.max) throw new Error(`--${name} must be at most ${spec.max}; got ${raw}.`);
-    out[name] = value;
+    store(value);
   }
   return out;
 }

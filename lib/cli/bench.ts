@@ -17,20 +17,13 @@ import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { projectPython, projectRoot } from '../config';
+import { FlagSpec, ParsedArgs, runCli } from './args';
 import { initBackend, loadNativeBinding, BackendName, parseBackendName } from '../backend';
-import { SYSTEMS, GanSystem, getSystem, buildSystem } from '../models/registry';
-import { GanModels, trainStep } from '../training/step';
+import { SYSTEMS, GanSystem, getSystem, buildSystem } from '../systems/registry';
+import { GanModels, NUM_CLASSES, generateLatentPoints, runGenerator } from '../models/gan';
+import { kindOf } from '../models/kinds';
+import { trainStep } from '../training/step';
 import { tapeStep } from '../training/tape-step';
-import { generateLatentPoints, runGenerator } from '../training/samples';
-
-interface Args {
-  models: string[];
-  backends?: BackendName[];
-  threads?: number[];
-  iters: number;
-  json: boolean;
-  child: boolean;
-}
 
 export interface BenchRow {
   model: string;
@@ -60,34 +53,14 @@ export interface BenchRow {
   kerasRatio?: number;
 }
 
-const USAGE = 'Usage: npm run bench -- [--model NAME] [--backend native|wasm|cpu] [--threads N] [--iters N] [--json]';
-
-function parseArgs(argv: string[]): Args {
-  const args: Args = { models: [], iters: 3, json: false, child: false };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value. ${USAGE}`);
-      return v;
-    };
-    const positive = (v: string) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a positive integer, got "${v}".`);
-      return n;
-    };
-    if (flag === '--model') args.models.push(getSystem(value()).name);
-    else if (flag === '--backend') (args.backends ??= []).push(parseBackendName(value()));
-    else if (flag === '--threads') (args.threads ??= []).push(positive(value()));
-    else if (flag === '--iters') args.iters = positive(value());
-    else if (flag === '--json') args.json = true;
-    else if (flag === '--child') args.child = true;
-    else if (flag === '--help' || flag === '-h') { console.log(USAGE); process.exit(0); }
-    else throw new Error(`Unknown option "${flag}". ${USAGE}`);
-  }
-  if (args.models.length === 0) args.models = Object.keys(SYSTEMS);
-  return args;
-}
+const FLAGS: FlagSpec[] = [
+  { name: 'model', type: 'string', help: 'a system to time (default: all seven)', choices: Object.keys(SYSTEMS), repeatable: true },
+  { name: 'backend', type: 'string', help: 'a backend to time it on (default: native where it loads, and wasm)', choices: ['native', 'wasm', 'cpu'], repeatable: true },
+  { name: 'threads', type: 'int', help: 'wasm threads (default: 1 up to the number of cores); native uses the first or all cores', min: 1, repeatable: true },
+  { name: 'iters', type: 'int', help: 'timed iterations after one warm-up iteration', min: 1, default: 3 },
+  { name: 'json', type: 'boolean', help: 'print one JSON object per row instead of the table' },
+  { name: 'child', type: 'boolean', help: 'measure one model, backend and thread count in this process', hidden: true },
+];
 
 /**
  * Multiply-add FLOPs (2 per multiply-add) of one sample through a model's convolutions,
@@ -151,7 +124,7 @@ async function measure(model: string, backend: BackendName, threads: number, ite
   const models = buildSystem(system);
   const half = system.split === 'half' ? system.batchSize / 2 : system.batchSize;
   const real = tf.randomUniform([half, ...system.imageShape], system.range === '0-1' ? 0 : -1, 1) as tf.Tensor4D;
-  const labels = system.kind === 'plain' ? undefined : (tf.randomUniform([half], 0, 10, 'int32') as tf.Tensor1D);
+  const labels = kindOf(system.kind).usesLabels ? (tf.randomUniform([half], 0, NUM_CLASSES, 'int32') as tf.Tensor1D) : undefined;
   const stepOptions = { generatorBatch: system.batchSize, labels };
   const step = system.step ?? trainStep;
   await step(models, real, stepOptions); // warm-up: kernels set up, weights packed
@@ -240,15 +213,17 @@ function printTable(rows: BenchRow[]): void {
   console.log(`(GFLOP/s: the step's convolution and dense FLOPs over its time${versions ? `; ${versions}` : ''})`);
 }
 
-async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+async function main(args: ParsedArgs): Promise<void> {
+  const models = (args.model as string[] | undefined) ?? Object.keys(SYSTEMS);
+  const iters = args.iters as number;
+  const requested = args.threads as number[] | undefined;
   if (args.child) {
-    const row = await measure(args.models[0], args.backends![0], args.threads![0], args.iters);
+    const row = await measure(models[0], parseBackendName((args.backend as string[])[0]), requested![0], iters);
     console.log(JSON.stringify(row));
     return;
   }
   const cores = os.cpus().length;
-  let backends = args.backends;
+  let backends = (args.backend as string[] | undefined)?.map(parseBackendName);
   if (!backends) {
     backends = ['wasm'];
     if (!loadNativeBinding()) backends.unshift('native');
@@ -256,20 +231,20 @@ async function main(): Promise<void> {
     console.error('note: cpu skipped (pure JavaScript, minutes per iteration); add --backend cpu to include it');
   }
   const plan: Array<[string, BackendName, number]> = [];
-  for (const model of args.models) {
+  for (const model of models) {
     for (const backend of backends) {
-      const threadCounts = backend === 'wasm' ? (args.threads ?? Array.from({ length: cores }, (_, i) => i + 1)) : [args.threads?.[0] ?? cores];
+      const threadCounts = backend === 'wasm' ? (requested ?? Array.from({ length: cores }, (_, i) => i + 1)) : [requested?.[0] ?? cores];
       for (const t of threadCounts) plan.push([model, backend, t]);
     }
   }
-  const torch = torchAvailable() ? runTorch(args.models, args.iters, cores) : undefined;
+  const torch = torchAvailable() ? runTorch(models, iters, cores) : undefined;
   if (!torch) console.error('note: PyTorch reference skipped (run npm run setup: .venv has PyTorch)');
   const keras = kerasPython();
-  const kerasRefs = keras ? runKeras(keras, args.models, args.iters, cores) : undefined;
+  const kerasRefs = keras ? runKeras(keras, models, iters, cores) : undefined;
   if (!keras) console.error('note: Keras reference skipped (.venv-keras is missing: bash scripts/setup-keras.sh sets it up)');
   const rows: BenchRow[] = [];
   for (const [model, backend, threads] of plan) {
-    const res = spawnSync(process.execPath, [__filename, '--child', '--model', model, '--backend', backend, '--threads', String(threads), '--iters', String(args.iters)], { encoding: 'utf8' });
+    const res = spawnSync(process.execPath, [__filename, '--child', '--model', model, '--backend', backend, '--threads', String(threads), '--iters', String(iters)], { encoding: 'utf8' });
     const line = res.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
     if (res.status !== 0 || !line) {
       console.error(`${model} on ${backend} (${threads} threads) failed: ${res.stderr.trim().split('\n').slice(-3).join(' ')}`);
@@ -287,9 +262,4 @@ async function main(): Promise<void> {
   if (rows.length === 0) process.exitCode = 1;
 }
 
-if (require.main === module) {
-  main().catch((err) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  });
-}
+if (require.main === module) runCli('npm run bench --', FLAGS, main);

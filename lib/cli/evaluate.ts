@@ -15,12 +15,13 @@
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend';
-import { getSystem } from '../models/registry';
+import { getSystem, metricDomainOf } from '../systems/registry';
+import { kindOf } from '../models/kinds';
 import { loadModel } from '../models/files';
 import { loadMnist, loadFashionMnist } from '../data/mnist';
 import { scaleToSymmetric, scaleToUnit } from '../data/scale';
 import { checkpointDir, readRunState } from '../training/checkpoint';
-import { domainOf, evaluateGenerator, evaluateImages, formatReport, loadReference, realBaseline } from '../metrics/evaluate';
+import { evaluateGenerator, evaluateImages, formatReport, loadReference, realBaseline } from '../metrics/evaluate';
 import { ClassifierDomain } from '../metrics/classifier';
 import { linearProbeAccuracy } from '../metrics/probe';
 import { writeFileAtomic } from '../io';
@@ -81,16 +82,16 @@ async function main(args: ParsedArgs): Promise<void> {
   const samples = count;
   const seed = args.seed as number;
   setGlobalSeed(seed); // the untrained discriminator of the probe's baseline
-  console.log(`Scoring ${system.name} after epoch ${state.epoch} (${samples} samples against the ${domainOf(system.name)} test set)...`);
-  const reference = await loadReference(domainOf(system.name));
+  console.log(`Scoring ${system.name} after epoch ${state.epoch} (${samples} samples against the ${metricDomainOf(system)} test set)...`);
+  const reference = await loadReference(metricDomainOf(system));
   const model = evaluateGenerator(generator, system.range, reference, { samples, seed });
   const real = await realBaseline(reference, { samples, seed });
   console.log(formatReport(model, real));
   let probe: { trained: number; untrained: number } | undefined;
-  if (!args['no-probe'] && system.kind === 'plain' && system.imageShape[0] === 28) {
+  if (!args['no-probe'] && !kindOf(system.kind).usesLabels && system.imageShape[0] === 28) {
     const discriminator = await loadModel(path.join(checkpointDir(run), 'discriminator'));
     const untrained = system.buildNetworks().discriminator;
-    const ds = await (domainOf(system.name) === 'mnist' ? loadMnist : loadFashionMnist)();
+    const ds = await (metricDomainOf(system) === 'mnist' ? loadMnist : loadFashionMnist)();
     const scale = system.range === '0-1' ? scaleToUnit : scaleToSymmetric;
     const train = { images: scale(ds.train.images) as tf.Tensor4D, labels: ds.train.labels };
     const test = { images: scale(ds.test.images) as tf.Tensor4D, labels: ds.test.labels };

@@ -11,10 +11,10 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { runCli, FlagSpec, ParsedArgs } from './args';
 import { initBackend } from '../backend';
-import { getSystem } from '../models/registry';
+import { getSystem, metricDomainOf } from '../systems/registry';
 import { loadModel, saveModel } from '../models/files';
 import { pretrainedDir, PretrainedInfo, PretrainedScores } from '../models/pretrained';
-import { domainOf, evaluateGenerator, loadReference, realBaseline, QualityReport } from '../metrics/evaluate';
+import { evaluateGenerator, loadReference, realBaseline, QualityReport } from '../metrics/evaluate';
 import { checkpointDir, readRunState } from '../training/checkpoint';
 import { writeFileAtomic } from '../io';
 
@@ -46,7 +46,7 @@ async function main(args: ParsedArgs): Promise<void> {
   await saveModel(trained, dir, { float16: true });
   const shipped = await loadModel(dir);
   const samples = args.samples as number;
-  const reference = await loadReference(domainOf(system.name));
+  const reference = await loadReference(metricDomainOf(system));
   console.log(`Scoring ${system.name} after epoch ${state.epoch}: float16 and float32, ${samples} samples each...`);
   const float16 = evaluateGenerator(shipped, system.range, reference, { samples });
   const float32 = evaluateGenerator(trained, system.range, reference, { samples });

@@ -8,8 +8,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend';
-import { SYSTEMS, IMAGE_TYPES, getSystem, buildSystem, configureSystem, SystemOverrides } from '../models/registry';
-import { runTraining, stopOnInterrupt } from '../training/run';
+import { SYSTEMS, getSystem, buildSystem } from '../systems/registry';
+import { IMAGE_TYPES, configureSystem, SystemOverrides } from '../systems/configure';
+import { runTraining, stopOnInterrupt } from '../systems/run';
 import { lossFigure, plotInteractive } from '../visual/plot';
 import { FlagSpec, ParsedArgs, runCli } from './args';
 

@@ -9,27 +9,11 @@ import seedrandom from 'seedrandom';
 import { loadMnist, loadFashionMnist } from '../data/mnist';
 import { scaleToUnit } from '../data/scale';
 import { sampleIndices } from '../random';
-import { generateLatentPoints, isConditional, runGenerator } from '../training/samples';
+import { generateLatentPoints, isConditional, runGenerator } from '../models/gan';
 import { classify, loadDomainClassifier, ClassifierDomain, ClassifierOutputs, toClassifierInput } from './classifier';
 import { featureStats, frechetDistance, FeatureStats } from './frechet';
 import { kernelInceptionDistance, featureScale, KidResult } from './kid';
 import { modeCoverage, inceptionScore, conditionalAccuracy, ModeCoverage, InceptionScore } from './scores';
-
-/** The classifier domain of each system that has one. */
-export const SYSTEM_DOMAINS: Record<string, ClassifierDomain> = {
-  'dcgan-mnist': 'mnist',
-  'cgan-mnist': 'mnist',
-  'acgan-mnist': 'mnist',
-  'dcgan-64': 'mnist',
-  'dcgan-fashion': 'fashion-mnist',
-  'cgan-fashion': 'fashion-mnist',
-};
-
-export function domainOf(model: string): ClassifierDomain {
-  const domain = SYSTEM_DOMAINS[model];
-  if (!domain) throw new Error(`No domain classifier for ${model}: sample-quality metrics cover ${Object.keys(SYSTEM_DOMAINS).join(', ')} (28x28 digits and garments).`);
-  return domain;
-}
 
 export interface QualityReport {
   samples: number;

@@ -36,23 +36,31 @@ export function compositeTrainableParams(gan: tf.LayersModel): number {
   return collected.reduce((sum, w) => sum + w.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0);
 }
 
-/** How a GAN's networks are conditioned on class labels. */
-export type GanKind = 'plain' | 'conditional' | 'auxiliary';
-
-/**
- * The composite model of a conditional GAN (S3, S5: D([G([z, label]), label])) or of an
- * AC-GAN (S6: D(G([z, label])) -> [real/fake, class]), with the discriminator frozen as in
- * `defineGan`. Inputs are [noise, label].
- */
-export function defineConditionalGan(generator: tf.LayersModel, discriminator: tf.LayersModel, kind: Exclude<GanKind, 'plain'>, optimizer: tf.Optimizer = dcganAdam()): tf.LayersModel {
+/** Builds, freezes and compiles a composite over [noise, label] inputs whose D output is `discriminate(image, label)`. */
+function labelledComposite(generator: tf.LayersModel, discriminator: tf.LayersModel, discriminate: (image: tf.SymbolicTensor, label: tf.SymbolicTensor) => tf.SymbolicTensor | tf.SymbolicTensor[], loss: string | string[], optimizer: tf.Optimizer): tf.LayersModel {
   const latentDim = generator.inputs[0].shape[1] as number;
   const z = tf.input({ shape: [latentDim], name: 'gan_noise' });
   const label = tf.input({ shape: [1], name: 'gan_label' });
   const image = generator.apply([z, label]) as tf.SymbolicTensor;
-  const out = (kind === 'conditional' ? discriminator.apply([image, label]) : discriminator.apply(image)) as tf.SymbolicTensor | tf.SymbolicTensor[];
-  const model = tf.model({ inputs: [z, label], outputs: out, name: 'gan' });
+  const model = tf.model({ inputs: [z, label], outputs: discriminate(image, label), name: 'gan' });
   discriminator.trainable = false;
-  model.compile({ optimizer, loss: kind === 'conditional' ? 'binaryCrossentropy' : ['binaryCrossentropy', 'sparseCategoricalCrossentropy'] });
+  model.compile({ optimizer, loss });
   discriminator.trainable = true;
   return model;
+}
+
+/**
+ * The composite model of a conditional GAN (S3, S5): D([G([z, label]), label]), the label the
+ * generator was asked for shown to D with its image; the discriminator frozen as in `defineGan`.
+ */
+export function defineConditionalGan(generator: tf.LayersModel, discriminator: tf.LayersModel, optimizer: tf.Optimizer = dcganAdam()): tf.LayersModel {
+  return labelledComposite(generator, discriminator, (image, label) => discriminator.apply([image, label]) as tf.SymbolicTensor, 'binaryCrossentropy', optimizer);
+}
+
+/**
+ * The composite model of an AC-GAN (S6): D(G([z, label])) -> [real/fake, class], trained with
+ * binary cross-entropy on the first head and sparse categorical cross-entropy on the second.
+ */
+export function defineAcGan(generator: tf.LayersModel, discriminator: tf.LayersModel, optimizer: tf.Optimizer = dcganAdam()): tf.LayersModel {
+  return labelledComposite(generator, discriminator, (image) => discriminator.apply(image) as tf.SymbolicTensor[], ['binaryCrossentropy', 'sparseCategoricalCrossentropy'], optimizer);
 }

@@ -12,8 +12,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { dcganAdam } from './composite';
+import { NUM_CLASSES } from './gan';
 
-export const NUM_CLASSES = 10;
+export { NUM_CLASSES };
 
 /** label [n, 1] -> Embedding(10, dim) -> Dense(units) -> Reshape(shape). */
 function labelChannel(label: tf.SymbolicTensor, dim: number, shape: [number, number, number]): tf.SymbolicTensor {

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as cliProgress from 'cli-progress';
 import { GanCallback, EpochLogs, TrainContext } from './loop';
 import { StepLosses } from './step';
-import { generateLatentPoints, isConditional, runGenerator } from './samples';
+import { NUM_CLASSES, generateLatentPoints, isConditional, runGenerator } from '../models/gan';
 import { classGrid } from './generate';
 import { saveCheckpoint } from './checkpoint';
 import { gridPng, PixelRange } from '../visual/grid';
@@ -58,7 +58,7 @@ export function epochImages(options: EpochImagesOptions): GanCallback {
       const conditional = isConditional(ctx.models.generator);
       const perClass = options.perClass ?? 10;
       const images = conditional
-        ? classGrid(ctx.models.generator, { numClasses: options.numClasses ?? 10, perClass, seed: options.seed ?? 42 })
+        ? classGrid(ctx.models.generator, { numClasses: options.numClasses ?? NUM_CLASSES, perClass, seed: options.seed ?? 42 })
         : runGenerator(ctx.models.generator, z!);
       const cols = conditional ? perClass : Math.ceil(Math.sqrt(count));
       let png = gridPng(images, { cols, range: options.range, reverse: options.reverse, scale: 2, gap: 2 });

@@ -7,8 +7,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { loadModel, saveModel, writeFolderAtomic } from '../models/files';
-import { GanSystem, assembleGan } from '../models/registry';
-import { GanModels } from './step';
+import { GanModels } from '../models/gan';
+import { GanSpec, assembleGan } from '../models/kinds';
 import { EpochLogs } from './loop';
 
 export interface CheckpointState {
@@ -70,7 +70,7 @@ export function hasCheckpoint(runDir: string): boolean {
 }
 
 /** Loads a checkpoint into freshly compiled models of `system`. */
-export async function loadCheckpoint(runDir: string, system: GanSystem): Promise<{ models: GanModels; state: CheckpointState }> {
+export async function loadCheckpoint(runDir: string, system: GanSpec & { name: string }): Promise<{ models: GanModels; state: CheckpointState }> {
   const dir = checkpointDir(runDir);
   const fail = (why: string) => new Error(`Cannot resume from ${dir}: ${why}. Move the run folder aside to start afresh, or pass another --out.`);
   let state: CheckpointState;

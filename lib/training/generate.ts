@@ -3,7 +3,7 @@
  * take [noise, label]) images of a chosen class, or a grid ordered by class.
  */
 import * as tf from '@tensorflow/tfjs';
-import { generateLatentPoints, isConditional, runGenerator } from './samples';
+import { NUM_CLASSES, generateLatentPoints, isConditional, runGenerator } from '../models/gan';
 
 function latentDimOf(generator: tf.LayersModel): number {
   return generator.inputs[0].shape[1] as number;
@@ -39,7 +39,7 @@ export function classOrderedLabels(numClasses: number, perClass: number): number
  * every row, so a row differs from the next only by the class asked for.
  */
 export function classGrid(generator: tf.LayersModel, options: { numClasses?: number; perClass?: number; seed?: number } = {}): tf.Tensor4D {
-  const classes = options.numClasses ?? 10;
+  const classes = options.numClasses ?? NUM_CLASSES;
   const perClass = options.perClass ?? 10;
   return tf.tidy(() => {
     const row = generateLatentPoints(latentDimOf(generator), perClass, options.seed ?? 42);

@@ -4,15 +4,19 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { batchDataset } from '../data/pipeline';
-import { GanModels, StepLosses, StepOptions, trainStep, randomLabels } from './step';
-import { generateLatentPoints, runGenerator } from './samples';
+import { GanModels, generateLatentPoints, randomLabels, runGenerator } from '../models/gan';
+import { kindOf } from '../models/kinds';
+import { StepLosses, TrainStepFn, trainStep } from './step';
 
 /** What the loop records for each epoch (tutorial 003's CSV columns, and time). */
 export interface EpochLogs {
   epoch: number;
-  /** Mean discriminator output on real images (a probability). */
+  /**
+   * Mean discriminator output on real images (a probability): over the epoch's batches when the
+   * step reports it (tutorial 003's Real_P), else on a sample of 64 images after the epoch.
+   */
   realP: number;
-  /** Mean discriminator output on generated images. */
+  /** Mean discriminator output on generated images (tutorial 003's Fake_P), likewise. */
   fakeP: number;
   gLoss: number;
   dLoss: number;
@@ -72,7 +76,7 @@ export interface TrainOptions {
   /** Class labels of `images` (conditional and auxiliary GANs). */
   labels?: tf.Tensor1D;
   /** The step to run (default: the Keras-style `trainStep`; `tapeStep` is tutorial 003's). */
-  step?: (models: GanModels, real: tf.Tensor4D, options: StepOptions) => Promise<StepLosses>;
+  step?: TrainStepFn;
   /** Applied to each batch of images before the step (e.g. padding MNIST to 64x64). */
   mapBatch?: (images: tf.Tensor4D) => tf.Tensor4D;
   callbacks?: GanCallback[];
@@ -82,18 +86,13 @@ export interface TrainOptions {
 export function discriminatorOutputs(models: GanModels, real: tf.Tensor4D, labels?: tf.Tensor1D): { realP: number; fakeP: number } {
   return tf.tidy(() => {
     const n = real.shape[0];
-    const kind = models.kind ?? 'plain';
+    const kind = kindOf(models.kind);
     const z = generateLatentPoints(models.latentDim, n);
-    const head = (out: tf.Tensor | tf.Tensor[]) => (Array.isArray(out) ? out[0] : out);
-    if (kind === 'plain') {
-      const fake = runGenerator(models.generator, z);
-      return { realP: head(models.discriminator.predict(real)).mean().dataSync()[0], fakeP: head(models.discriminator.predict(fake)).mean().dataSync()[0] };
-    }
-    const realLabels = labels!.reshape([n, 1]).toFloat();
-    const fakeLabels = randomLabels(n, models.numClasses ?? 10);
+    const realLabels = kind.usesLabels ? (labels!.reshape([n, 1]).toFloat() as tf.Tensor2D) : undefined;
+    const fakeLabels = kind.usesLabels ? randomLabels(n, models.numClasses) : undefined;
     const fake = runGenerator(models.generator, z, fakeLabels);
-    const d = (x: tf.Tensor4D, l: tf.Tensor) => head(kind === 'conditional' ? models.discriminator.predict([x, l]) : models.discriminator.predict(x));
-    return { realP: d(real, realLabels).mean().dataSync()[0], fakeP: d(fake, fakeLabels).mean().dataSync()[0] };
+    const mean = (x: tf.Tensor4D, l?: tf.Tensor2D) => kind.realness(models.discriminator, x, l).mean().dataSync()[0];
+    return { realP: mean(real, realLabels), fakeP: mean(fake, fakeLabels) };
   });
 }
 
@@ -105,11 +104,12 @@ export async function trainGan(models: GanModels, images: tf.Tensor4D, options: 
   const stepsPerEpoch = Math.min(fullSteps, options.maxStepsPerEpoch ?? Infinity);
   const callbacks = options.callbacks ?? [];
   const ctx: TrainContext = { models, epochs: options.epochs, stepsPerEpoch, history: [...(options.history ?? [])], stopRequested: false, interrupted: false };
-  if ((models.kind ?? 'plain') !== 'plain' && !options.labels) throw new Error(`A ${models.kind} GAN trains on labelled images: pass { labels }.`);
+  if (kindOf(models.kind).usesLabels && !options.labels) throw new Error(`A ${models.kind} GAN trains on labelled images: pass { labels }.`);
   const mapBatch = options.mapBatch ?? ((x: tf.Tensor4D) => x);
   const step = options.step ?? trainStep;
-  const probe = tf.tidy(() => mapBatch(images.slice(0, Math.min(64, n)) as tf.Tensor4D));
-  const probeLabels = options.labels ? (tf.tidy(() => options.labels!.slice(0, Math.min(64, n))) as tf.Tensor1D) : undefined;
+  // 64 real images on which D's outputs are read after an epoch, for steps that do not report them.
+  const dOutputSample = tf.tidy(() => mapBatch(images.slice(0, Math.min(64, n)) as tf.Tensor4D));
+  const dOutputSampleLabels = options.labels ? (tf.tidy(() => options.labels!.slice(0, Math.min(64, n))) as tf.Tensor1D) : undefined;
   for (const cb of callbacks) await cb.onTrainBegin?.(ctx);
   for (let epoch = (options.initialEpoch ?? 0) + 1; epoch <= options.epochs && !ctx.stopRequested; epoch++) {
     for (const cb of callbacks) await cb.onEpochBegin?.(epoch, ctx);
@@ -119,6 +119,9 @@ export async function trainGan(models: GanModels, images: tf.Tensor4D, options: 
     const it = await data.iterator();
     let dSum = 0;
     let gSum = 0;
+    let realPSum = 0;
+    let fakePSum = 0;
+    let stepsWithP = 0;
     let steps = 0;
     while (steps < stepsPerEpoch) {
       const next = await it.next();
@@ -127,6 +130,11 @@ export async function trainGan(models: GanModels, images: tf.Tensor4D, options: 
       tf.dispose([next.value.images, ...(next.value.labels ? [next.value.labels] : [])]);
       dSum += losses.dLoss;
       gSum += losses.gLoss;
+      if (losses.realP !== undefined && losses.fakeP !== undefined) {
+        realPSum += losses.realP;
+        fakePSum += losses.fakeP;
+        stepsWithP++;
+      }
       steps++;
       for (const cb of callbacks) await cb.onStepEnd?.(steps, losses, ctx);
       // Let the event loop run: a signal (Ctrl-C, SIGTERM) is only delivered there, and the
@@ -139,11 +147,16 @@ export async function trainGan(models: GanModels, images: tf.Tensor4D, options: 
       ctx.partialEpoch = true;
       break;
     }
-    const logs: EpochLogs = { epoch, ...discriminatorOutputs(models, probe, probeLabels), gLoss: gSum / steps, dLoss: dSum / steps, seconds: (Date.now() - started) / 1000, steps };
+    // Tutorial 003's Real_P / Fake_P are means over the epoch's batches; the Keras-style steps
+    // do not see D's outputs (trainOnBatch returns losses), so D is asked afterwards.
+    const dOutputs = stepsWithP === steps
+      ? { realP: realPSum / steps, fakeP: fakePSum / steps }
+      : discriminatorOutputs(models, dOutputSample, dOutputSampleLabels);
+    const logs: EpochLogs = { epoch, ...dOutputs, gLoss: gSum / steps, dLoss: dSum / steps, seconds: (Date.now() - started) / 1000, steps };
     ctx.history.push(logs);
     for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs, ctx);
   }
-  tf.dispose([probe, ...(probeLabels ? [probeLabels] : [])]);
+  tf.dispose([dOutputSample, ...(dOutputSampleLabels ? [dOutputSampleLabels] : [])]);
   // A stop that arrived with the last step of an epoch ends training at that epoch boundary.
   const last = ctx.history.length ? ctx.history[ctx.history.length - 1].epoch : 0;
   if (ctx.stopRequested && last < options.epochs) ctx.interrupted = true;

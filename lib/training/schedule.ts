@@ -15,8 +15,11 @@ export function piecewiseConstant(boundaries: number[], values: number[]): (epoc
   return (epoch) => values[boundaries.filter((b) => epoch > b).length];
 }
 
-/** Tutorial 003's schedule for a base learning rate. */
-export function tutorial003Schedule(lr = 0.0002): (epoch: number) => number {
+/**
+ * Tutorial 003's schedule: `lr`, divided by ten after epochs 10, 20 and 25
+ * (piecewise-constant decay in tenfold steps).
+ */
+export function tenfoldStepDecay(lr = 0.0002): (epoch: number) => number {
   return piecewiseConstant([10, 20, 25], [lr, lr / 10, lr / 100, lr / 1000]);
 }
 

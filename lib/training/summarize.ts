@@ -4,7 +4,7 @@
  */
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { GanModels } from './step';
+import { GanModels } from '../models/gan';
 import { generateRealSamples, generateFakeSamples } from './samples';
 import { saveGridPng, PixelRange } from '../visual/grid';
 import { saveModel } from '../models/files';

@@ -8,8 +8,8 @@
  *   disc_loss = BCE(1, D(x)) + BCE(0, D(G(z)))
  */
 import * as tf from '@tensorflow/tfjs';
-import { GanModels, StepLosses, StepOptions } from './step';
-import { generateLatentPoints } from './samples';
+import { GanModels, generateLatentPoints } from '../models/gan';
+import { StepLosses, StepOptions } from './step';
 
 const trainableVars = (m: tf.LayersModel) => m.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
 

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
 import { AddressInfo } from 'net';
-import { getSystem } from '../models/registry';
+import { getSystem } from '../systems/registry';
 import { checkpointDir, readRunState } from '../training/checkpoint';
 import { listPretrained, pretrainedDir, readPretrainedInfo } from '../models/pretrained';
 

@@ -6,18 +6,18 @@
 import * as path from 'path';
 import * as fs from 'fs';
 import * as tf from '@tensorflow/tfjs';
-import { getSystem, buildSystem, GanSystem } from '../models/registry';
+import { getSystem, buildSystem, metricDomainOf, GanSystem } from './registry';
 import { saveModel } from '../models/files';
 import { setGlobalSeed, setRandomState } from '../random';
-import { trainGan, EpochLogs, GanCallback } from './loop';
-import { GanModels } from './step';
-import { hasCheckpoint, loadCheckpoint } from './checkpoint';
-import { epochImages, csvLogger, checkpoints, defaultProgress, epochImageFiles } from './callbacks';
+import { trainGan, EpochLogs, GanCallback } from '../training/loop';
+import { GanModels } from '../models/gan';
+import { kindOf } from '../models/kinds';
+import { hasCheckpoint, loadCheckpoint } from '../training/checkpoint';
+import { epochImages, csvLogger, checkpoints, defaultProgress, epochImageFiles } from '../training/callbacks';
 import { gifFromPngFiles } from '../visual/gif';
-import { learningRateSchedule } from './schedule';
+import { learningRateSchedule } from '../training/schedule';
 import { lossFigure, figureSvg, historyFigure } from '../visual/plot';
 import { metricsCallback } from '../metrics/callback';
-import { domainOf } from '../metrics/evaluate';
 import { writeFileAtomic, acquireRunLock } from '../io';
 
 export interface RunOptions {
@@ -112,7 +112,7 @@ async function trainLocked(options: RunOptions, system: GanSystem, { logDir, mod
     ...(system.schedule ? [learningRateSchedule(system.schedule)] : []),
     epochImages({ outDir: options.outDir, latentDim: system.latentDim, range: system.range, reverse: system.reverse, count: system.gridCount, classNames: system.classNames, onImage: (png, epoch) => progress.showImage?.(png, epoch) }),
     // Before the CSV log, so the scores are in the epoch's row.
-    ...(options.metricsEvery ? [metricsCallback({ domain: domainOf(system.name), range: system.range, every: options.metricsEvery, samples: options.metricsSamples })] : []),
+    ...(options.metricsEvery ? [metricsCallback({ domain: metricDomainOf(system), range: system.range, every: options.metricsEvery, samples: options.metricsSamples })] : []),
     csvLogger(path.join(logDir, 'log.csv')),
     checkpoints({ runDir: modelDir, model: system.name, every: options.checkpointEvery ?? system.checkpointEvery }),
     ...(options.progress ?? true ? [progress] : []),
@@ -132,7 +132,7 @@ async function trainLocked(options: RunOptions, system: GanSystem, { logDir, mod
       seed: options.seed,
       realLabel: options.realLabel,
       history,
-      labels: system.kind === 'plain' ? undefined : data.labels,
+      labels: kindOf(system.kind).usesLabels ? data.labels : undefined,
       step: system.step,
       mapBatch: system.mapBatch,
       callbacks: [...callbacks, stopWatcher],

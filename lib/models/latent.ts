@@ -3,7 +3,7 @@
  * between two points, and vector arithmetic on averaged latent vectors.
  */
 import * as tf from '@tensorflow/tfjs';
-import { runGenerator } from './training/samples';
+import { runGenerator } from './gan';
 
 /**
  * `steps` points from a to b (both [latentDim]), linear or spherical (slerp: the path stays

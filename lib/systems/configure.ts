@@ -1,0 +1,87 @@
+/**
+ * A system with the trainer's options applied (tutorial 003's flags: noise size, learning rate,
+ * image size and data set), validated: a bad combination throws an error that names the flag
+ * and what it accepts.
+ */
+import { CelebAImageType, Partition } from '../data/images';
+import { resizeWithPad } from '../data/scale';
+import * as big from '../models/dcgan-big';
+import { celebATrainImages, idxTrainImages, IdxDataset, mnistPartition } from './datasets';
+import { GanSystem, SYSTEMS } from './registry';
+
+/** What tutorial 003's flags change about a system (all optional). */
+export interface SystemOverrides {
+  /** Noise dimension (tutorial 003's `noise_dim`). */
+  latentDim?: number;
+  /** Base learning rate of both optimizers (`lr`); a schedule keeps its shape, scaled to it. */
+  learningRate?: number;
+  /** dcgan-64 only: image size the networks work at (`DisInSize`, default 64). */
+  imageSize?: number;
+  /** dcgan-64 only: the dataset (`ImageType`): MNIST padded to the image size, or a CelebA folder. */
+  imageType?: 'MNIST' | CelebAImageType;
+  /** Folder of the dataset (`DatasetPath`): MNIST's IDX files or CelebA's root folder. */
+  datasetPath?: string;
+  /** Which split to train on (`Partition`): CelebA's train/val/test/all; MNIST's train/test/all. */
+  partition?: Partition;
+  /** Crop img_celeba by its bounding boxes (`bbox`, default true). */
+  bbox?: boolean;
+}
+
+export const IMAGE_TYPES = ['MNIST', 'img_celeba', 'img_align_celeba', 'img_align_celeba_png'] as const;
+
+/**
+ * A copy of `base` with the overrides applied, validated: a bad combination throws an error
+ * that names the flag and what it accepts.
+ */
+export function configureSystem(base: GanSystem, o: SystemOverrides): GanSystem {
+  const check = (ok: boolean, message: string) => {
+    if (!ok) throw new Error(message);
+  };
+  const only64 = o.imageSize !== undefined || o.imageType !== undefined || o.partition !== undefined || o.bbox !== undefined;
+  const imageSystems = Object.values(SYSTEMS).filter((s) => s.acceptsImageOptions).map((s) => s.name).join(', ');
+  check(!only64 || base.acceptsImageOptions === true, `--input-size, --image-type, --partition and --bbox apply to ${imageSystems} (tutorial 003), not ${base.name}.`);
+  check(o.latentDim === undefined || (Number.isInteger(o.latentDim) && o.latentDim >= 1), `--noise-dim must be a positive integer; got ${o.latentDim}.`);
+  check(o.learningRate === undefined || (o.learningRate > 0 && o.learningRate < 1), `--lr must be between 0 and 1 (tutorial: 0.0002); got ${o.learningRate}.`);
+  if (o.datasetPath !== undefined && !base.acceptsImageOptions) {
+    check(base.dataset !== 'cifar10', `--dataset-path is not supported for ${base.name}: CIFAR-10 is downloaded and cached by the loader.`);
+  }
+  const system: GanSystem = { ...base };
+  if (o.latentDim !== undefined) system.latentDim = o.latentDim;
+  if (o.learningRate !== undefined) {
+    const lr = o.learningRate;
+    system.optimizer = () => {
+      const opt = base.optimizer();
+      (opt as unknown as { learningRate: number }).learningRate = lr;
+      return opt;
+    };
+    const schedule = base.schedule;
+    if (schedule) system.schedule = (epoch) => (schedule(epoch) * lr) / schedule(1);
+  }
+  if (!base.acceptsImageOptions) {
+    if (o.datasetPath !== undefined) {
+      const dir = o.datasetPath;
+      const dataset = base.dataset as IdxDataset;
+      system.loadImages = (limit) => idxTrainImages(dataset, base.range, limit, dir);
+    }
+    return system;
+  }
+  const size = o.imageSize ?? 64;
+  big.dcgan64Depth(size); // throws for sizes the architecture cannot make
+  const type = o.imageType ?? 'MNIST';
+  check((IMAGE_TYPES as readonly string[]).includes(type), `--image-type must be one of ${IMAGE_TYPES.join(', ')}; got "${type}".`);
+  const partition = o.partition ?? (type === 'MNIST' ? 'train' : 'all');
+  if (type === 'MNIST') {
+    check(o.bbox !== true, '--bbox crops CelebA\'s in-the-wild images (img_celeba); it does not apply to MNIST.');
+    system.imageShape = [size, size, 1];
+    system.loadImages = (limit) => mnistPartition(o.datasetPath, partition, limit);
+    system.mapBatch = (images) => resizeWithPad(images, size, size);
+    return system;
+  }
+  check(o.datasetPath !== undefined, `--image-type ${type} needs --dataset-path: the CelebA folder holding ${type}/ (and list_eval_partition.txt, list_bbox_celeba.txt). CelebA: https://mmlab.ie.cuhk.edu.hk/projects/CelebA.html`);
+  const root = o.datasetPath as string;
+  system.imageShape = [size, size, 3];
+  system.reverse = false;
+  system.mapBatch = undefined;
+  system.loadImages = (limit) => celebATrainImages(root, { imageType: type as CelebAImageType, partition, bbox: o.bbox, size, limit });
+  return system;
+}
