@@ -23,7 +23,7 @@ export * from './models/gan';
 export * from './models/kinds';
 export * from './systems/registry';
 export * from './systems/configure';
-export * from './systems/datasets';
+export * from './data/train-images';
 export * from './models/files';
 export * from './models/pretrained';
 export * from './random';

