@@ -38,12 +38,14 @@ export interface ArithmeticResult {
 
 /**
  * Vector arithmetic on averaged latent vectors: mean(A) - mean(B) + mean(C). With faces:
- * (smiling woman) - (neutral woman) + (neutral man) ~ smiling man. Each group is [k, latentDim].
+ * (smiling woman) - (neutral woman) + (neutral man) ~ smiling man. Each group is [k, latentDim];
+ * `label` is the class a conditional generator draws them as.
  */
-export function latentArithmetic(generator: tf.LayersModel, a: tf.Tensor2D, b: tf.Tensor2D, c: tf.Tensor2D): ArithmeticResult {
+export function latentArithmetic(generator: tf.LayersModel, a: tf.Tensor2D, b: tf.Tensor2D, c: tf.Tensor2D, label?: number): ArithmeticResult {
   return tf.tidy(() => {
     const vector = a.mean(0).sub(b.mean(0)).add(c.mean(0)) as tf.Tensor1D;
     const all = tf.concat([a, b, c, vector.expandDims(0)]) as tf.Tensor2D;
-    return { vector, images: runGenerator(generator, all) };
+    // A conditional generator draws every point as the same class.
+    return { vector, images: runGenerator(generator, all, label === undefined ? undefined : new Array(all.shape[0]).fill(label)) };
   });
 }
