@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * npm run bench [-- --model NAME] [--backend native|wasm|cpu] [--threads N] [--iters N] [--json]
+ * npm run bench [-- --model NAME] [--backend native|wasm|cpu] [--threads N] [--iters N] [--json] [--profile]
  *
  * Milliseconds per training iteration (the tutorial's batch size; D on half real + half fake,
  * then G through the frozen D) for each system on each backend that loads and each thread
@@ -18,6 +18,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { projectPython, projectRoot } from '../config';
 import { FlagSpec, ParsedArgs, runCli } from './args';
+import { writeFileAtomic } from '../io';
 import { initBackend, loadNativeBinding, BackendName, parseBackendName } from '../backend';
 import { SYSTEMS, GanSystem, getSystem, buildSystem } from '../systems/registry';
 import { GanModels, NUM_CLASSES, generateLatentPoints, runGenerator } from '../models/gan';
@@ -51,6 +52,77 @@ export interface BenchRow {
   kerasVersion?: string;
   /** ours / Keras */
   kerasRatio?: number;
+  /** With --profile: one step's kernels, most time first. */
+  profile?: StepProfile;
+}
+
+export interface KernelProfile {
+  kernel: string;
+  count: number;
+  /** Wall time of all its calls in the step. */
+  totalMs: number;
+  /** CPU time of the process during its calls over their wall time: ~100 one thread busy, ~200 two. */
+  cpuPercent: number;
+}
+
+export interface StepProfile {
+  /** Wall time of the profiled step (kernels run one by one and are timed, so above msPerIter). */
+  stepMs: number;
+  /** Sum of the kernels' wall times: the rest of stepMs is JavaScript between kernels (dispatch, tidy, optimizer bookkeeping). */
+  kernelMs: number;
+  kernels: KernelProfile[];
+}
+
+/**
+ * Profiles one call of `step`: every kernel TensorFlow.js runs, with its wall time and the
+ * process's CPU time while it ran (all threads: wasm's worker threads, TensorFlow's pool), so a
+ * kernel at ~100% ran on one core. Kernels run synchronously when dispatched on the wasm and
+ * native backends, so timing around the engine's per-kernel hook measures each one.
+ */
+export async function profileStep(step: () => Promise<unknown>): Promise<StepProfile> {
+  const profiler = (tf.engine() as unknown as { profiler: { profileKernel: (name: string, inputs: unknown, f: () => unknown) => unknown } }).profiler;
+  const original = profiler.profileKernel;
+  const totals = new Map<string, { count: number; wall: number; cpu: number }>();
+  // Kernels run inside others (a wasm kernel's Identity, fusedMatMul__op around _FusedMatMul):
+  // each call counts its own time only (exclusive of the calls inside it), so nothing counts
+  // twice; the op scopes named ...__op are wrappers, not kernels, and are left out.
+  const open: Array<{ innerWall: number; innerCpu: number }> = [];
+  profiler.profileKernel = function (name: string, inputs: unknown, f: () => unknown) {
+    const frame = { innerWall: 0, innerCpu: 0 };
+    open.push(frame);
+    const cpuBefore = process.cpuUsage();
+    const wallBefore = performance.now();
+    try {
+      return original.call(this, name, inputs, f);
+    } finally {
+      const wall = performance.now() - wallBefore;
+      const used = process.cpuUsage(cpuBefore);
+      const cpu = (used.user + used.system) / 1000;
+      open.pop();
+      const parent = open[open.length - 1];
+      if (parent) {
+        parent.innerWall += wall;
+        parent.innerCpu += cpu;
+      }
+      if (!name.endsWith('__op')) {
+        const t = totals.get(name) ?? { count: 0, wall: 0, cpu: 0 };
+        t.count++;
+        t.wall += wall - frame.innerWall;
+        t.cpu += cpu - frame.innerCpu;
+        totals.set(name, t);
+      }
+    }
+  };
+  const started = performance.now();
+  try {
+    await tf.profile(async () => { await step(); });
+  } finally {
+    profiler.profileKernel = original;
+  }
+  const stepMs = performance.now() - started;
+  const kernels = [...totals].map(([kernel, t]) => ({ kernel, count: t.count, totalMs: Math.round(t.wall * 10) / 10, cpuPercent: t.wall > 0 ? Math.round((t.cpu / t.wall) * 100) : 0 }))
+    .sort((a, b) => b.totalMs - a.totalMs);
+  return { stepMs: Math.round(stepMs), kernelMs: Math.round(kernels.reduce((sum, k) => sum + k.totalMs, 0)), kernels };
 }
 
 const FLAGS: FlagSpec[] = [
@@ -59,6 +131,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'threads', type: 'int', help: 'wasm threads (default: 1 up to the number of cores); native uses the first or all cores', min: 1, repeatable: true },
   { name: 'iters', type: 'int', help: 'timed iterations after one warm-up iteration', min: 1, default: 3 },
   { name: 'json', type: 'boolean', help: 'print one JSON object per row instead of the table' },
+  { name: 'profile', type: 'boolean', help: 'also profile one training step: per kernel its count, total ms and CPU use (threads busy); writes artifacts/profile/MODEL-BACKEND-Nt.json' },
   { name: 'child', type: 'boolean', help: 'measure one model, backend and thread count in this process', hidden: true },
 ];
 
@@ -118,7 +191,7 @@ async function timeAsync(fn: () => Promise<unknown>, iters: number): Promise<num
 }
 
 /** Runs in the child process: one model, one backend, one thread count. */
-async function measure(model: string, backend: BackendName, threads: number, iters: number): Promise<BenchRow> {
+async function measure(model: string, backend: BackendName, threads: number, iters: number, profile = false): Promise<BenchRow> {
   const info = await initBackend(backend, { threads, verbose: false });
   const system = getSystem(model);
   const models = buildSystem(system);
@@ -144,7 +217,9 @@ async function measure(model: string, backend: BackendName, threads: number, ite
   };
   await forward();
   const genForwardMs = await timeAsync(forward, iters);
+  const stepProfile = profile ? await profileStep(() => step(models, real, stepOptions)) : undefined;
   return {
+    ...(stepProfile ? { profile: stepProfile } : {}),
     model, backend, threads: info.threads, batch: system.batchSize, msPerIter: Math.round(msPerIter), genForwardMs: Math.round(genForwardMs), tensorLeak,
     cpuPercent, gflopPerIter: Math.round(gflopPerIter * 100) / 100, gflops: Math.round((gflopPerIter / (msPerIter / 1000)) * 10) / 10,
   };
@@ -200,6 +275,31 @@ function runKeras(python: string, models: string[], iters: number, threads: numb
   return out;
 }
 
+function profileFile(row: BenchRow): string {
+  return path.join(projectRoot(), 'artifacts', 'profile', `${row.model}-${row.backend}-${row.threads}t.json`);
+}
+
+function writeProfile(row: BenchRow): void {
+  const file = profileFile(row);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const { model, backend, threads, batch, msPerIter, cpuPercent, profile } = row;
+  writeFileAtomic(file, `${JSON.stringify({ model, backend, threads, batch, msPerIter, cpuPercent, ...profile, measuredAt: new Date().toISOString(), machine: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}` }, null, 1)}\n`);
+}
+
+/** The kernels that took 90% of the step, with the ones that ran on one core marked. */
+function printProfile(row: BenchRow, share = 0.9): void {
+  const p = row.profile!;
+  console.log(`\n${row.model} on ${row.backend} (${row.threads} threads), batch ${row.batch}: one step ${p.stepMs} ms profiled, kernels ${p.kernelMs} ms, between kernels ${p.stepMs - p.kernelMs} ms (${profileFile(row)})`);
+  console.log(`${'kernel'.padEnd(28)}${'calls'.padStart(7)}${'ms'.padStart(10)}${'share'.padStart(8)}${'CPU %'.padStart(8)}`);
+  let covered = 0;
+  for (const k of p.kernels) {
+    if (covered >= share * p.kernelMs) break;
+    covered += k.totalMs;
+    const oneCore = row.threads > 1 && k.cpuPercent < 130 && k.totalMs > 0.02 * p.kernelMs ? '  <- one core' : '';
+    console.log(`${k.kernel.padEnd(28)}${String(k.count).padStart(7)}${k.totalMs.toFixed(1).padStart(10)}${`${((100 * k.totalMs) / p.kernelMs).toFixed(1)}%`.padStart(8)}${String(k.cpuPercent).padStart(8)}${oneCore}`);
+  }
+}
+
 function printTable(rows: BenchRow[]): void {
   const header = ['model', 'backend', 'threads', 'batch', 'ms/iter', 'G fwd ms', 'CPU %', 'GFLOP/s', 'torch ms/iter', 'ours/torch', 'keras ms/iter', 'ours/keras', 'leak'];
   const opt = (v: number | undefined, digits?: number) => (v === undefined ? '-' : digits === undefined ? String(v) : v.toFixed(digits));
@@ -218,7 +318,7 @@ async function main(args: ParsedArgs): Promise<void> {
   const iters = args.iters as number;
   const requested = args.threads as number[] | undefined;
   if (args.child) {
-    const row = await measure(models[0], parseBackendName((args.backend as string[])[0]), requested![0], iters);
+    const row = await measure(models[0], parseBackendName((args.backend as string[])[0]), requested![0], iters, args.profile === true);
     console.log(JSON.stringify(row));
     return;
   }
@@ -244,7 +344,7 @@ async function main(args: ParsedArgs): Promise<void> {
   if (!keras) console.error('note: Keras reference skipped (.venv-keras is missing: bash scripts/setup-keras.sh sets it up)');
   const rows: BenchRow[] = [];
   for (const [model, backend, threads] of plan) {
-    const res = spawnSync(process.execPath, [__filename, '--child', '--model', model, '--backend', backend, '--threads', String(threads), '--iters', String(iters)], { encoding: 'utf8' });
+    const res = spawnSync(process.execPath, [__filename, '--child', '--model', model, '--backend', backend, '--threads', String(threads), '--iters', String(iters), ...(args.profile ? ['--profile'] : [])], { encoding: 'utf8' });
     const line = res.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
     if (res.status !== 0 || !line) {
       console.error(`${model} on ${backend} (${threads} threads) failed: ${res.stderr.trim().split('\n').slice(-3).join(' ')}`);
@@ -256,9 +356,13 @@ async function main(args: ParsedArgs): Promise<void> {
     const kref = kerasRefs?.get(model);
     if (kref?.kerasMsPerIter) Object.assign(row, kref, { kerasRatio: Math.round((row.msPerIter / kref.kerasMsPerIter) * 100) / 100 });
     rows.push(row);
+    if (row.profile) writeProfile(row);
     if (args.json) console.log(JSON.stringify(row));
   }
-  if (!args.json) printTable(rows);
+  if (!args.json) {
+    printTable(rows);
+    for (const row of rows) if (row.profile) printProfile(row);
+  }
   if (rows.length === 0) process.exitCode = 1;
 }
 

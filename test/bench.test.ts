@@ -1,0 +1,36 @@
+/**
+ * The bench's profiler (npm run bench -- --profile): it sees every kernel of a step, each with
+ * its own time (a kernel run inside another is not counted twice), adding up to no more than
+ * the step took.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { useWasm } from './helpers';
+import { profileStep } from '../lib/cli/bench';
+
+test('profileStep: per-kernel counts and times of one step, nested ops counted once', async () => {
+  await useWasm();
+  const x = tf.randomNormal([64, 32]);
+  const w = tf.variable(tf.randomNormal([32, 16]));
+  const opt = tf.train.sgd(0.1);
+  const step = async () => {
+    opt.minimize(() => tf.matMul(x, w).relu().square().mean() as tf.Scalar);
+    await tf.nextFrame?.();
+  };
+  await step();
+  const p = await profileStep(step);
+  const names = p.kernels.map((k) => k.kernel);
+  assert.ok(names.includes('BatchMatMul') || names.includes('_FusedMatMul'), names.join(', '));
+  assert.ok(names.includes('Relu') && names.includes('Step'), names.join(', '));   // forward and backward
+  // op scopes that wrap other kernels (names ending in __op) are not kernels
+  assert.ok(!names.some((n) => n.endsWith('__op')), names.join(', '));
+  assert.ok(p.kernels.every((k) => k.count >= 1 && k.totalMs >= 0));
+  assert.ok(p.kernelMs <= p.stepMs + 1, `kernels ${p.kernelMs} ms in a step of ${p.stepMs} ms`);
+  // the profile is sorted, most time first
+  assert.deepEqual(p.kernels.map((k) => k.totalMs), [...p.kernels.map((k) => k.totalMs)].sort((a, b) => b - a));
+  // and the engine's hook is put back: a second profile sees the same kernels
+  const again = await profileStep(step);
+  assert.deepEqual(again.kernels.map((k) => k.kernel).sort(), [...names].sort());
+  tf.dispose([x, w]);
+});
