@@ -96,6 +96,8 @@ test('npm run evaluate -- --samples FILE.npy: real digits score like real-vs-rea
   const tanh = score(digitsTanh);
   const bad = score(noise);
   assert.equal(u8.generated.samples, 1000);
+  // and a grid of the first 100 images beside the file, to look at
+  assert.equal(fs.readFileSync(digitsU8.replace(/\.npy$/, '.png')).subarray(1, 4).toString('latin1'), 'PNG');
   assert.equal(u8.scale, 'uint8 0-255');
   assert.equal(tanh.scale, 'float -1-1');
   // The same pictures, written two ways: the same scores (float rounding only).

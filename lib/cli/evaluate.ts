@@ -26,6 +26,7 @@ import { ClassifierDomain } from '../metrics/classifier';
 import { linearProbeAccuracy } from '../metrics/probe';
 import { writeFileAtomic } from '../io';
 import { npyToImages, readNpy } from '../data/npy';
+import { gridPng } from '../visual/grid';
 import { setGlobalSeed } from '../random';
 import { FlagSpec, ParsedArgs, runCli } from './args';
 
@@ -56,12 +57,16 @@ async function scoreFile(file: string, domain: ClassifierDomain, labelsFile: str
   console.log(`Scoring ${n} images from ${file} (${images.shape[1]}x${images.shape[2]}, read as ${scale}) against the ${domain} test set...`);
   const reference = await loadReference(domain);
   const model = evaluateImages(images, reference, { seed }, labels);
-  images.dispose();
+  // The first 100 images as a 10x10 grid beside the file, to look at what was scored.
+  const shown = images.slice(0, Math.min(100, n)) as tf.Tensor4D;
+  const gridFile = file.replace(/\.npy$/i, '') + '.png';
+  writeFileAtomic(gridFile, Buffer.from(gridPng(shown, { cols: 10, range: '0-1', reverse: domain === 'mnist' || domain === 'fashion-mnist', scale: 2, gap: 2 })));
+  tf.dispose([shown, images]);
   const real = await realBaseline(reference, { samples: n, seed });
   console.log(formatReport(model, real));
   const out = file.replace(/\.npy$/i, '') + '.metrics.json';
   writeFileAtomic(out, `${JSON.stringify({ file, domain, scale, generated: model, real, evaluatedAt: new Date().toISOString() }, null, 1)}\n`);
-  console.log(`Wrote ${out}`);
+  console.log(`Wrote ${out} and ${gridFile} (the first ${Math.min(100, n)} images)`);
 }
 
 async function main(args: ParsedArgs): Promise<void> {
