@@ -62,28 +62,26 @@ const plain: KindStrategy = {
   realness: (d, images) => d.predict(images) as tf.Tensor,
 };
 
+// A conditional GAN is a plain one whose D and G also take the label.
 const conditional: KindStrategy = {
+  ...plain,
   kind: 'conditional',
   usesLabels: true,
   discriminatorBatches: 'separate',
-  compileDiscriminator: binaryLoss,
   defineComposite: (g, d, optimizer) => defineConditionalGan(g, d, optimizer),
   discriminatorInputs: (images, labels) => [images, need(labels, 'A conditional discriminator')],
-  discriminatorTargets: (realness) => realness,
   generatorInputs: (z, wanted) => [z, need(wanted, 'A conditional generator')],
-  generatorTargets: (ones) => ones,
   realness: (d, images, labels) => d.predict([images, need(labels, 'A conditional discriminator')]) as tf.Tensor,
 };
 
+// An AC-GAN's G takes the label as a conditional one's does; its D does not, and answers with a second head.
 const auxiliary: KindStrategy = {
+  ...conditional,
   kind: 'auxiliary',
-  usesLabels: true,
-  discriminatorBatches: 'separate',
   compileDiscriminator: (d, optimizer) => d.compile({ optimizer, loss: ['binaryCrossentropy', 'sparseCategoricalCrossentropy'] }),
   defineComposite: (g, d, optimizer) => defineAcGan(g, d, optimizer),
   discriminatorInputs: (images) => images,
   discriminatorTargets: (realness, labels) => [realness, need(labels, 'An AC-GAN discriminator\'s class head')],
-  generatorInputs: (z, wanted) => [z, need(wanted, 'An AC-GAN generator')],
   generatorTargets: (ones, wanted) => [ones, need(wanted, 'An AC-GAN generator\'s class target')],
   realness: (d, images) => (d.predict(images) as tf.Tensor[])[0],
 };
