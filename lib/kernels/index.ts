@@ -9,6 +9,7 @@ import { unsortedSegmentSumWasm } from './unsorted-segment-sum';
 import { singleOutputConv } from './single-output-conv';
 import { sumAsMatMul, matMulWithoutTransposes } from './reductions';
 import { leakyReluViaPrelu, registerLeakyReluGradient } from './leaky-relu';
+import { registerBatchNormGradient } from './batch-norm-grad';
 
 export { phaseFilter } from './conv2d-backprop-input';
 
@@ -36,6 +37,7 @@ const wrappedFuncs = new Set<tf.KernelFunc>();
 /** Registers our kernels for 'wasm', replacing the stock ones of the same name. Idempotent. */
 export function registerTrainingKernels(): void {
   registerLeakyReluGradient();
+  registerBatchNormGradient();
   for (const [kernelName, kernelFunc] of KERNELS) {
     const existing = tf.getKernel(kernelName, 'wasm');
     if (existing && existing.kernelFunc === kernelFunc) continue;
