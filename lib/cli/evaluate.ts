@@ -58,13 +58,15 @@ async function scoreFile(file: string, domain: ClassifierDomain, labelsFile: str
   const reference = await loadReference(domain);
   const model = evaluateImages(images, reference, { seed }, labels);
   // The first 100 images as a 10x10 grid beside the file, to look at what was scored.
+  // Both domains are drawn dark on light, as the tutorials plot them.
   const shown = images.slice(0, Math.min(100, n)) as tf.Tensor4D;
-  const gridFile = file.replace(/\.npy$/i, '') + '.png';
-  writeFileAtomic(gridFile, Buffer.from(gridPng(shown, { cols: 10, range: '0-1', reverse: domain === 'mnist' || domain === 'fashion-mnist', scale: 2, gap: 2 })));
+  const stem = file.replace(/\.npy$/i, '');
+  const gridFile = `${stem}.png`;
+  writeFileAtomic(gridFile, Buffer.from(gridPng(shown, { cols: 10, range: '0-1', reverse: true, scale: 2, gap: 2 })));
   tf.dispose([shown, images]);
   const real = await realBaseline(reference, { samples: n, seed });
   console.log(formatReport(model, real));
-  const out = file.replace(/\.npy$/i, '') + '.metrics.json';
+  const out = `${stem}.metrics.json`;
   writeFileAtomic(out, `${JSON.stringify({ file, domain, scale, generated: model, real, evaluatedAt: new Date().toISOString() }, null, 1)}\n`);
   console.log(`Wrote ${out} and ${gridFile} (the first ${Math.min(100, n)} images)`);
 }
@@ -87,8 +89,9 @@ async function main(args: ParsedArgs): Promise<void> {
   const samples = count;
   const seed = args.seed as number;
   setGlobalSeed(seed); // the untrained discriminator of the probe's baseline
-  console.log(`Scoring ${system.name} after epoch ${state.epoch} (${samples} samples against the ${metricDomainOf(system)} test set)...`);
-  const reference = await loadReference(metricDomainOf(system));
+  const domain = metricDomainOf(system);
+  console.log(`Scoring ${system.name} after epoch ${state.epoch} (${samples} samples against the ${domain} test set)...`);
+  const reference = await loadReference(domain);
   const model = evaluateGenerator(generator, system.range, reference, { samples, seed });
   const real = await realBaseline(reference, { samples, seed });
   console.log(formatReport(model, real));
@@ -96,7 +99,7 @@ async function main(args: ParsedArgs): Promise<void> {
   if (!args['no-probe'] && !kindOf(system.kind).usesLabels && system.imageShape[0] === 28) {
     const discriminator = await loadModel(path.join(checkpointDir(run), 'discriminator'));
     const untrained = system.buildNetworks().discriminator;
-    const ds = await (metricDomainOf(system) === 'mnist' ? loadMnist : loadFashionMnist)();
+    const ds = await (domain === 'mnist' ? loadMnist : loadFashionMnist)();
     const scale = system.range === '0-1' ? scaleToUnit : scaleToSymmetric;
     const train = { images: scale(ds.train.images) as tf.Tensor4D, labels: ds.train.labels };
     const test = { images: scale(ds.test.images) as tf.Tensor4D, labels: ds.test.labels };
