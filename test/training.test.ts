@@ -164,7 +164,11 @@ test('a stop signal (Ctrl-C, SIGTERM) ends after the current step, saves a check
       if (ctx.history.length === 1 && step === 2) process.emit('SIGTERM');
     },
   };
-  const stopped = await runTraining({ ...common, callbacks: [stopOnInterrupt(), pressCtrlC] });
+  const said: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string) => { said.push(String(chunk)); return true; }) as typeof process.stderr.write;
+  const stopped = await runTraining({ ...common, callbacks: [stopOnInterrupt(), pressCtrlC] }).finally(() => { process.stderr.write = write; });
+  assert.match(said.join(''), /\nSIGTERM: stopping after this step and saving a checkpoint/, 'the message names the signal');
   assert.equal(stopped.interrupted, true);
   assert.deepEqual(stopped.history.map((h) => h.epoch), [1], 'the cut epoch is not logged as done');
   const state = JSON.parse(fs.readFileSync(path.join(outDir, 'checkpoint', 'state.json'), 'utf8'));
@@ -237,5 +241,36 @@ test('Real_P / Fake_P: the mean over the epoch\'s steps when the step reports th
   assert.ok(Math.abs(withoutP.realP - dOnReal) < 1e-5, `${withoutP.realP} vs D's mean output ${dOnReal} on the 32 images`);
   assert.ok(withoutP.fakeP > 0 && withoutP.fakeP < 1);
   images.dispose();
+  tf.disposeVariables();
+});
+
+test('the Keras-style step reads D(real) and D(fake) from D\'s own update (compiled metrics), so every system logs tutorial 003\'s epoch means', async () => {
+  await useWasm();
+  const { meanDOnReal, meanDOnFake, assembleGan } = await import('../lib/models/kinds');
+  const { trainStep } = await import('../lib/training/step');
+  // The metrics: the mean output over the rows whose target is "real" (a smoothed 0.9 counts) and over the rest.
+  const yTrue = tf.tensor2d([[0.9], [1], [0], [0]]);
+  const yPred = tf.tensor2d([[0.8], [0.6], [0.3], [0.1]]);
+  assert.ok(Math.abs(tf.mean(meanDOnReal(yTrue, yPred)).dataSync()[0] - 0.7) < 1e-6);
+  assert.ok(Math.abs(tf.mean(meanDOnFake(yTrue, yPred)).dataSync()[0] - 0.2) < 1e-6);
+  // A D whose output is known: sigmoid(0.001 * sum of pixels); a G that draws blank images.
+  const d = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [28, 28, 1] }), tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: tf.initializers.constant({ value: 0.001 }), biasInitializer: 'zeros' })] });
+  const g = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 784, kernelInitializer: 'zeros', biasInitializer: 'zeros' }), tf.layers.reshape({ targetShape: [28, 28, 1] })] });
+  const models = assembleGan({ kind: 'plain', latentDim: 4, optimizer: () => tf.train.adam(0.0002, 0.5) }, g, d);
+  const real = tf.ones([8, 28, 28, 1]) as tf.Tensor4D;
+  const step = await trainStep(models, real, { realLabel: 0.9 });
+  // Read before D's update, from the same forward pass as its loss: sigmoid(0.784) on real, sigmoid(0) on blank.
+  assert.ok(Math.abs(step.realP! - 1 / (1 + Math.exp(-0.784))) < 1e-5, `D(real) ${step.realP}`);
+  assert.ok(Math.abs(step.fakeP! - 0.5) < 1e-5, `D(fake) ${step.fakeP}`);
+  // Separate real and fake batches (conditional) and a two-headed D (AC-GAN) report them too.
+  for (const name of ['cgan-mnist', 'acgan-mnist']) {
+    const sys = buildSystem(getSystem(name));
+    const images = tf.randomUniform([8, 28, 28, 1], -1, 1) as tf.Tensor4D;
+    const labels = tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], 'int32');
+    const out = await trainStep(sys, images, { labels });
+    assert.ok(out.realP! > 0 && out.realP! < 1 && out.fakeP! > 0 && out.fakeP! < 1, `${name}: D(real) ${out.realP}, D(fake) ${out.fakeP}`);
+    tf.dispose([images, labels]);
+  }
+  tf.dispose([yTrue, yPred, real]);
   tf.disposeVariables();
 });

@@ -47,7 +47,52 @@ function need<T>(value: T | undefined, what: string): T {
   return value;
 }
 
-const binaryLoss = (d: tf.LayersModel, optimizer: tf.Optimizer) => d.compile({ optimizer, loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+/**
+ * Mean of D's real/fake output over the rows whose target says "real" (above 0.5, so a
+ * smoothed 0.9 counts): tutorial 003's `Real_P`, read from D's own training-mode forward pass
+ * inside `trainOnBatch` as a compiled metric, so it costs no extra pass. Keras averages a
+ * metric over the batch; dividing by the share of real rows turns that into the mean over them.
+ */
+export function meanDOnReal(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const isReal = tf.cast(tf.greater(yTrue, 0.5), 'float32');
+    return tf.div(tf.mul(yPred, isReal), tf.maximum(tf.mean(isReal), 1e-7));
+  });
+}
+
+/** Mean of D's real/fake output over the rows whose target says "fake" (tutorial 003's `Fake_P`). */
+export function meanDOnFake(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const isFake = tf.cast(tf.lessEqual(yTrue, 0.5), 'float32');
+    return tf.div(tf.mul(yPred, isFake), tf.maximum(tf.mean(isFake), 1e-7));
+  });
+}
+
+/** The metrics of D's real/fake output: the tutorial's accuracy, then D(real) and D(fake) means. */
+export const REALNESS_METRICS = ['accuracy', meanDOnReal, meanDOnFake];
+
+/**
+ * D's epoch-mean outputs from one `trainOnBatch` result, where D was compiled with
+ * `REALNESS_METRICS` (on its first output): `realP` over the real rows, `fakeP` over the fake
+ * ones; each undefined when the batch had none, or when D was compiled without them (a
+ * lesson's own compile).
+ */
+export function realnessFromMetrics(discriminator: tf.LayersModel, result: number | number[], targets: 'real' | 'fake' | 'both'): { realP?: number; fakeP?: number } {
+  const values = Array.isArray(result) ? result : [result];
+  const at = (name: string) => {
+    const i = discriminator.metricsNames.findIndex((m) => m === name || m.endsWith(`_${name}`));
+    return i >= 0 ? values[i] : undefined;
+  };
+  return {
+    realP: targets === 'fake' ? undefined : at(meanDOnReal.name),
+    fakeP: targets === 'real' ? undefined : at(meanDOnFake.name),
+  };
+}
+
+// The real/fake head only; tfjs takes a list per output at run time, its typings one metric.
+const realnessMetricsOnFirstOutput = (d: tf.LayersModel) => ({ [d.outputNames[0]]: [meanDOnReal, meanDOnFake] }) as unknown as Record<string, string>;
+
+const binaryLoss = (d: tf.LayersModel, optimizer: tf.Optimizer) => d.compile({ optimizer, loss: 'binaryCrossentropy', metrics: REALNESS_METRICS });
 
 const plain: KindStrategy = {
   kind: 'plain',
@@ -78,7 +123,7 @@ const conditional: KindStrategy = {
 const auxiliary: KindStrategy = {
   ...conditional,
   kind: 'auxiliary',
-  compileDiscriminator: (d, optimizer) => d.compile({ optimizer, loss: ['binaryCrossentropy', 'sparseCategoricalCrossentropy'] }),
+  compileDiscriminator: (d, optimizer) => d.compile({ optimizer, loss: ['binaryCrossentropy', 'sparseCategoricalCrossentropy'], metrics: realnessMetricsOnFirstOutput(d) }),
   defineComposite: (g, d, optimizer) => defineAcGan(g, d, optimizer),
   discriminatorInputs: (images) => images,
   discriminatorTargets: (realness, labels) => [realness, need(labels, 'An AC-GAN discriminator\'s class head')],

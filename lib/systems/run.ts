@@ -75,7 +75,8 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
   const modelDir = options.modelDir ?? options.outDir;
   const batchSize = options.batchSize ?? system.batchSize;
   if (!Number.isInteger(batchSize) || batchSize < 2 || (system.split === 'half' && batchSize % 2 !== 0)) {
-    throw new Error(`--batch-size must be ${system.split === 'half' ? 'an even' : 'an'} integer of at least 2, got ${batchSize}.`);
+    const why = system.split === 'half' ? ' (each D update sees half real, half generated images)' : '';
+    throw new Error(`Batch size ${batchSize} does not work for ${system.name}: it must be ${system.split === 'half' ? 'an even' : 'an'} integer of at least 2${why}.`);
   }
   const epochs = options.epochs ?? system.epochs;
   for (const dir of [options.outDir, logDir, modelDir]) fs.mkdirSync(dir, { recursive: true });
@@ -157,18 +158,22 @@ const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
 
 /** Stops training cleanly after the current step on Ctrl-C or SIGTERM (a second one exits at once). */
 export function stopOnInterrupt(): GanCallback {
-  let handler: ((signal: NodeJS.Signals) => void) | undefined;
+  // One listener per signal that knows its name: `process.emit('SIGTERM')` (a test, a host
+  // program) calls listeners without the name that a real signal passes.
+  let listeners: Array<[NodeJS.Signals, () => void]> = [];
   return {
     onTrainBegin(ctx) {
-      handler = (signal) => {
+      const stop = (signal: NodeJS.Signals) => {
         if (ctx.stopRequested) process.exit(signal === 'SIGINT' ? 130 : 143);
         ctx.stopRequested = true;
         process.stderr.write(`\n${signal}: stopping after this step and saving a checkpoint (send it again to quit at once)...\n`);
       };
-      for (const s of STOP_SIGNALS) process.on(s, handler);
+      listeners = STOP_SIGNALS.map((s) => [s, () => stop(s)]);
+      for (const [s, listener] of listeners) process.on(s, listener);
     },
     onTrainEnd() {
-      if (handler) for (const s of STOP_SIGNALS) process.removeListener(s, handler);
+      for (const [s, listener] of listeners) process.removeListener(s, listener);
+      listeners = [];
     },
   };
 }

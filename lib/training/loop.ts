@@ -12,8 +12,9 @@ import { StepLosses, TrainStepFn, trainStep } from './step';
 export interface EpochLogs {
   epoch: number;
   /**
-   * Mean discriminator output on real images (a probability): over the epoch's batches when the
-   * step reports it (tutorial 003's Real_P), else on a sample of 64 images after the epoch.
+   * Mean discriminator output on real images (a probability) over the epoch's batches, as the
+   * step reports it (tutorial 003's Real_P: the tape step computes it, the Keras-style step reads
+   * it from D's compiled metrics); for a D compiled without them, on 64 images after the epoch.
    */
   realP: number;
   /** Mean discriminator output on generated images (tutorial 003's Fake_P), likewise. */
@@ -147,8 +148,9 @@ export async function trainGan(models: GanModels, images: tf.Tensor4D, options: 
       ctx.partialEpoch = true;
       break;
     }
-    // Tutorial 003's Real_P / Fake_P are means over the epoch's batches; the Keras-style steps
-    // do not see D's outputs (trainOnBatch returns losses), so D is asked afterwards.
+    // Tutorial 003's Real_P / Fake_P are means over the epoch's batches. Every step of the
+    // library reports them; a discriminator compiled without the realness metrics (a lesson's
+    // own compile) does not, and then D is asked on a fixed sample after the epoch.
     const dOutputs = stepsWithP === steps
       ? { realP: realPSum / steps, fakeP: fakePSum / steps }
       : discriminatorOutputs(models, dOutputSample, dOutputSampleLabels);

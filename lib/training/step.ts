@@ -13,7 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { GanModels, generateLatentPoints, randomLabels, runGenerator } from '../models/gan';
-import { kindOf } from '../models/kinds';
+import { kindOf, realnessFromMetrics } from '../models/kinds';
 
 export interface StepLosses {
   dLoss: number;
@@ -55,19 +55,23 @@ export async function trainStep(models: GanModels, real: tf.Tensor4D, options: S
   const ones = tf.fill([n, 1], realTarget) as tf.Tensor2D;
   const zeros = tf.zeros([n, 1]) as tf.Tensor2D;
   let dLoss: number;
+  let realness: { realP?: number; fakeP?: number };
   if (kind.discriminatorBatches === 'stacked') {
     const x = tf.concat([real, fake]) as tf.Tensor4D;
     const y = tf.concat([ones, zeros]) as tf.Tensor2D;
-    dLoss = firstLoss(await d.trainOnBatch(kind.discriminatorInputs(x), kind.discriminatorTargets(y)));
+    const result = await d.trainOnBatch(kind.discriminatorInputs(x), kind.discriminatorTargets(y));
+    dLoss = firstLoss(result);
+    realness = realnessFromMetrics(d, result, 'both');
     tf.dispose([x, y]);
   } else {
-    const lossReal = await d.trainOnBatch(kind.discriminatorInputs(real, realLabels), kind.discriminatorTargets(ones, realLabels));
-    const lossFake = await d.trainOnBatch(kind.discriminatorInputs(fake, fakeLabels), kind.discriminatorTargets(zeros, fakeLabels));
-    dLoss = 0.5 * (firstLoss(lossReal) + firstLoss(lossFake));
+    const onReal = await d.trainOnBatch(kind.discriminatorInputs(real, realLabels), kind.discriminatorTargets(ones, realLabels));
+    const onFake = await d.trainOnBatch(kind.discriminatorInputs(fake, fakeLabels), kind.discriminatorTargets(zeros, fakeLabels));
+    dLoss = 0.5 * (firstLoss(onReal) + firstLoss(onFake));
+    realness = { realP: realnessFromMetrics(d, onReal, 'real').realP, fakeP: realnessFromMetrics(d, onFake, 'fake').fakeP };
   }
   tf.dispose([fake, ones, zeros, ...(realLabels ? [realLabels] : []), ...(fakeLabels ? [fakeLabels] : [])]);
   const gLoss = await updateGenerator(models, gBatch);
-  return { dLoss, gLoss };
+  return { dLoss, gLoss, ...realness };
 }
 
 /**
