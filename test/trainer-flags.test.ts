@@ -55,9 +55,12 @@ test('configureSystem: bad combinations say what is wrong', () => {
   const s4 = getSystem('dcgan-64');
   assert.throws(() => configureSystem(s4, { imageSize: 48 }), /power of two from 16 to 256 \(tutorial 003: 64\); got 48/);
   assert.throws(() => configureSystem(getSystem('dcgan-mnist'), { imageType: 'MNIST' }), /apply to dcgan-64 \(tutorial 003\), not dcgan-mnist/);
-  assert.throws(() => configureSystem(s4, { imageType: 'img_align_celeba' }), /needs --dataset-path: the CelebA folder holding img_align_celeba\//);
-  assert.throws(() => configureSystem(s4, { imageType: 'MNIST', bbox: true }), /--bbox crops CelebA/);
-  assert.throws(() => configureSystem(s4, { learningRate: 2 }), /--lr must be between 0 and 1/);
+  // The library names an option as a notebook writes it; the trainer passes its flags' spellings (below).
+  assert.throws(() => configureSystem(s4, { imageType: 'img_align_celeba' }), /imageType img_align_celeba needs datasetPath: the CelebA folder holding img_align_celeba\//);
+  assert.throws(() => configureSystem(s4, { imageType: 'MNIST', bbox: true }), /bbox crops CelebA/);
+  assert.throws(() => configureSystem(s4, { learningRate: 2 }), /learningRate must be between 0 and 1/);
+  const flags = { latentDim: '--noise-dim', learningRate: '--lr', imageSize: '--input-size', imageType: '--image-type', datasetPath: '--dataset-path', partition: '--partition', bbox: '--bbox' };
+  assert.throws(() => configureSystem(s4, { imageType: 'img_align_celeba' }, flags), /--image-type img_align_celeba needs --dataset-path/);
   assert.throws(() => configureSystem(getSystem('dcgan-cifar10'), { datasetPath: '/x' }), /not supported for dcgan-cifar10/);
 });
 
@@ -100,6 +103,16 @@ test('the trainer writes the log to --log-path and models to --model-path, and r
   assert.throws(() => train(['--model', 'dcgan-64', '--DisInSize', '48']), (err: { stderr: string; status: number }) => {
     assert.equal(err.status, 1);
     assert.match(err.stderr, /power of two from 16 to 256/);
+    return true;
+  });
+  // The trainer's errors name its flags (the library's name the options).
+  assert.throws(() => train(['--model', 'dcgan-64', '--ImageType', 'MNIST', '--bbox']), (err: { stderr: string; status: number }) => {
+    assert.equal(err.status, 1);
+    assert.match(err.stderr, /--bbox crops CelebA/);
+    return true;
+  });
+  assert.throws(() => train(['--model', 'dcgan-mnist', '--batch-size', '33', '--out', path.join(tmp, 'odd')]), (err: { stderr: string }) => {
+    assert.match(err.stderr, /Batch size 33 does not work for dcgan-mnist: it must be an even integer/);
     return true;
   });
 });

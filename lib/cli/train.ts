@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend';
 import { SYSTEMS, getSystem, buildSystem } from '../systems/registry';
-import { IMAGE_TYPES, configureSystem, SystemOverrides } from '../systems/configure';
+import { IMAGE_TYPES, configureSystem, OverrideNames, SystemOverrides } from '../systems/configure';
 import { runTraining, stopOnInterrupt } from '../systems/run';
 import { lossFigure, plotInteractive } from '../visual/plot';
 import { FlagSpec, ParsedArgs, runCli } from './args';
@@ -42,6 +42,17 @@ const FLAGS: FlagSpec[] = [
   { name: 'plot', type: 'boolean', help: 'open the loss curves interactively (nodeplotlib) at the end' },
 ];
 
+/** The trainer's spelling of each system override, for the library's error messages. */
+const TRAINER_FLAG_NAMES: OverrideNames = {
+  latentDim: '--noise-dim',
+  learningRate: '--lr',
+  imageSize: '--input-size',
+  imageType: '--image-type',
+  datasetPath: '--dataset-path',
+  partition: '--partition',
+  bbox: '--bbox',
+};
+
 async function main(args: ParsedArgs): Promise<void> {
   const system = configureSystem(getSystem(String(args.model)), {
     datasetPath: args['dataset-path'] as string | undefined,
@@ -51,7 +62,7 @@ async function main(args: ParsedArgs): Promise<void> {
     imageSize: args['input-size'] as number | undefined,
     latentDim: args['noise-dim'] as number | undefined,
     learningRate: args.lr as number | undefined,
-  });
+  }, TRAINER_FLAG_NAMES);
   await initBackend(args.backend as string | undefined, { threads: args.threads as number | undefined });
   if (args.summary) {
     const models = buildSystem(system);

@@ -35,6 +35,36 @@ function activationFunction(name: string | undefined, alpha = 0.2): Activation |
   }
 }
 
+/**
+ * The in-bounds taps of every output position of a convolution, as compressed rows: output
+ * position p = y * outWidth + x owns entries start[p] .. start[p + 1] - 1, each a filter tap
+ * (i * fw + j) and the input position it reads ((y*s + i - top) * w + (x*s + j - left)).
+ * The same for every image of the batch, so the hot loops below skip no bounds checks.
+ */
+export function windowTaps(info: tf.backend_util.Conv2DInfo, h: number, w: number): { start: Int32Array; tap: Int32Array; pos: Int32Array } {
+  const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow } = info;
+  const { top, left } = info.padInfo;
+  const start = new Int32Array(oh * ow + 1);
+  const tap: number[] = [];
+  const pos: number[] = [];
+  for (let y = 0; y < oh; y++) {
+    for (let x = 0; x < ow; x++) {
+      for (let i = 0; i < fh; i++) {
+        const u = y * sh + i - top;
+        if (u < 0 || u >= h) continue;
+        for (let j = 0; j < fw; j++) {
+          const v = x * sw + j - left;
+          if (v < 0 || v >= w) continue;
+          tap.push(i * fw + j);
+          pos.push(u * w + v);
+        }
+      }
+      start[y * ow + x + 1] = tap.length;
+    }
+  }
+  return { start, tap: Int32Array.from(tap), pos: Int32Array.from(pos) };
+}
+
 function isDilated(d: ConvAttrs['dilations']): boolean {
   return d !== undefined && (Array.isArray(d) ? d.some((v) => v !== 1) : d !== 1);
 }
@@ -51,7 +81,7 @@ export function singleOutputConv(stock: tf.KernelFunc): tf.KernelFunc {
     const ops = new WasmOps(args.backend as WasmBackendLike);
     const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filter.shape as [number, number, number, number], attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
     const [n, h, w, ci] = x.shape;
-    const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow } = info;
+    const { filterHeight: fh, filterWidth: fw, outHeight: oh, outWidth: ow } = info;
     const k = fh * fw;
     const xr = ops.reshape(x, [1, n * h * w, ci]);
     // The stock BatchMatMul is several times slower with a transposed operand: transpose the small filter instead.
@@ -61,24 +91,15 @@ export function singleOutputConv(stock: tf.KernelFunc): tf.KernelFunc {
     const pv = ops.view(p);
     const ov = ops.view(out);
     const b = bias ? ops.view(bias)[0] : 0;
-    const top = info.padInfo.top;
-    const left = info.padInfo.left;
+    const { start, tap, pos } = windowTaps(info, h, w);
+    const positions = oh * ow;
     let o = 0;
     for (let b0 = 0; b0 < n; b0++) {
-      for (let y = 0; y < oh; y++) {
-        for (let xo = 0; xo < ow; xo++) {
-          let sum = 0;
-          for (let i = 0; i < fh; i++) {
-            const u = y * sh + i - top;
-            if (u < 0 || u >= h) continue;
-            for (let j = 0; j < fw; j++) {
-              const v = xo * sw + j - left;
-              if (v < 0 || v >= w) continue;
-              sum += pv[((b0 * h + u) * w + v) * k + i * fw + j];
-            }
-          }
-          ov[o++] = act(sum + b);
-        }
+      const image = b0 * h * w;
+      for (let p0 = 0; p0 < positions; p0++) {
+        let sum = 0;
+        for (let t = start[p0]; t < start[p0 + 1]; t++) sum += pv[(image + pos[t]) * k + tap[t]];
+        ov[o++] = act(sum + b);
       }
     }
     return ops.finish(out);
@@ -88,29 +109,20 @@ export function singleOutputConv(stock: tf.KernelFunc): tf.KernelFunc {
 /** The filter gradient of a one-output-channel convolution as D^T X (see the file comment). */
 export function singleOutputFilterGrad(ops: WasmOps, x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
   const [n, h, w, ci] = x.shape;
-  const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow } = info;
+  const { filterHeight: fh, filterWidth: fw, outHeight: oh, outWidth: ow } = info;
   const k = fh * fw;
-  const top = info.padInfo.top;
-  const left = info.padInfo.left;
   const rows = n * h * w;
   const d = ops.zeros([1, k, rows]);
   const dv = ops.view(d);
   const dyv = ops.view(dy);
+  const { start, tap, pos } = windowTaps(info, h, w);
+  const positions = oh * ow;
   let src = 0;
   for (let b0 = 0; b0 < n; b0++) {
-    for (let y = 0; y < oh; y++) {
-      for (let xo = 0; xo < ow; xo++) {
-        const g = dyv[src++];
-        for (let i = 0; i < fh; i++) {
-          const u = y * sh + i - top;
-          if (u < 0 || u >= h) continue;
-          for (let j = 0; j < fw; j++) {
-            const v = xo * sw + j - left;
-            if (v < 0 || v >= w) continue;
-            dv[(i * fw + j) * rows + (b0 * h + u) * w + v] = g;
-          }
-        }
-      }
+    const image = b0 * h * w;
+    for (let p0 = 0; p0 < positions; p0++) {
+      const g = dyv[src++];
+      for (let t = start[p0]; t < start[p0 + 1]; t++) dv[tap[t] * rows + image + pos[t]] = g;
     }
   }
   const xr = ops.reshape(x, [1, rows, ci]);

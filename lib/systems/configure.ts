@@ -30,20 +30,36 @@ export interface SystemOverrides {
 export const IMAGE_TYPES = ['MNIST', 'img_celeba', 'img_align_celeba', 'img_align_celeba_png'] as const;
 
 /**
- * A copy of `base` with the overrides applied, validated: a bad combination throws an error
- * that names the flag and what it accepts.
+ * How an error names each override: a program passes its own spellings (the trainer's are its
+ * flags, in `cli/train.ts`); by default the option's own name, as a notebook writes it.
  */
-export function configureSystem(base: GanSystem, o: SystemOverrides): GanSystem {
+export type OverrideNames = Record<keyof SystemOverrides, string>;
+
+export const OPTION_NAMES: OverrideNames = {
+  latentDim: 'latentDim',
+  learningRate: 'learningRate',
+  imageSize: 'imageSize',
+  imageType: 'imageType',
+  datasetPath: 'datasetPath',
+  partition: 'partition',
+  bbox: 'bbox',
+};
+
+/**
+ * A copy of `base` with the overrides applied, validated: a bad combination throws an error
+ * that names the option (as `names` spells it) and what it accepts.
+ */
+export function configureSystem(base: GanSystem, o: SystemOverrides, names: OverrideNames = OPTION_NAMES): GanSystem {
   const check = (ok: boolean, message: string) => {
     if (!ok) throw new Error(message);
   };
   const only64 = o.imageSize !== undefined || o.imageType !== undefined || o.partition !== undefined || o.bbox !== undefined;
   const imageSystems = Object.values(SYSTEMS).filter((s) => s.acceptsImageOptions).map((s) => s.name).join(', ');
-  check(!only64 || base.acceptsImageOptions === true, `--input-size, --image-type, --partition and --bbox apply to ${imageSystems} (tutorial 003), not ${base.name}.`);
-  check(o.latentDim === undefined || (Number.isInteger(o.latentDim) && o.latentDim >= 1), `--noise-dim must be a positive integer; got ${o.latentDim}.`);
-  check(o.learningRate === undefined || (o.learningRate > 0 && o.learningRate < 1), `--lr must be between 0 and 1 (tutorial: 0.0002); got ${o.learningRate}.`);
+  check(!only64 || base.acceptsImageOptions === true, `${names.imageSize}, ${names.imageType}, ${names.partition} and ${names.bbox} apply to ${imageSystems} (tutorial 003), not ${base.name}.`);
+  check(o.latentDim === undefined || (Number.isInteger(o.latentDim) && o.latentDim >= 1), `${names.latentDim} must be a positive integer; got ${o.latentDim}.`);
+  check(o.learningRate === undefined || (o.learningRate > 0 && o.learningRate < 1), `${names.learningRate} must be between 0 and 1 (tutorial: 0.0002); got ${o.learningRate}.`);
   if (o.datasetPath !== undefined && !base.acceptsImageOptions) {
-    check(base.dataset !== 'cifar10', `--dataset-path is not supported for ${base.name}: CIFAR-10 is downloaded and cached by the loader.`);
+    check(base.dataset !== 'cifar10', `${names.datasetPath} is not supported for ${base.name}: CIFAR-10 is downloaded and cached by the loader.`);
   }
   const system: GanSystem = { ...base };
   if (o.latentDim !== undefined) system.latentDim = o.latentDim;
@@ -68,16 +84,16 @@ export function configureSystem(base: GanSystem, o: SystemOverrides): GanSystem 
   const size = o.imageSize ?? 64;
   big.dcgan64Depth(size); // throws for sizes the architecture cannot make
   const type = o.imageType ?? 'MNIST';
-  check((IMAGE_TYPES as readonly string[]).includes(type), `--image-type must be one of ${IMAGE_TYPES.join(', ')}; got "${type}".`);
+  check((IMAGE_TYPES as readonly string[]).includes(type), `${names.imageType} must be one of ${IMAGE_TYPES.join(', ')}; got "${type}".`);
   const partition = o.partition ?? (type === 'MNIST' ? 'train' : 'all');
   if (type === 'MNIST') {
-    check(o.bbox !== true, '--bbox crops CelebA\'s in-the-wild images (img_celeba); it does not apply to MNIST.');
+    check(o.bbox !== true, `${names.bbox} crops CelebA's in-the-wild images (img_celeba); it does not apply to MNIST.`);
     system.imageShape = [size, size, 1];
     system.loadImages = (limit) => mnistPartition(o.datasetPath, partition, limit);
     system.mapBatch = (images) => resizeWithPad(images, size, size);
     return system;
   }
-  check(o.datasetPath !== undefined, `--image-type ${type} needs --dataset-path: the CelebA folder holding ${type}/ (and list_eval_partition.txt, list_bbox_celeba.txt). CelebA: https://mmlab.ie.cuhk.edu.hk/projects/CelebA.html`);
+  check(o.datasetPath !== undefined, `${names.imageType} ${type} needs ${names.datasetPath}: the CelebA folder holding ${type}/ (and list_eval_partition.txt, list_bbox_celeba.txt). CelebA: https://mmlab.ie.cuhk.edu.hk/projects/CelebA.html`);
   const root = o.datasetPath as string;
   system.imageShape = [size, size, 3];
   system.reverse = false;

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { PixelRange } from '../visual/grid';
 import { ClassifierDomain } from '../metrics/classifier';
-import { cifarTrainImages, idxTrainImages } from '../data/train-images';
+import { cifarTrainImages, idxTrainImages, IdxDataset } from '../data/train-images';
 import { dcganAdam } from '../models/composite';
 import { GanKind, GanModels } from '../models/gan';
 import { GanSpec, assembleGan } from '../models/kinds';
@@ -88,36 +88,41 @@ const GREY_28 = { latentDim: 100, imageShape: [28, 28, 1] as [number, number, nu
 /** The conditional systems also share tanh images, half-batch steps and Adam(0.0002, 0.5). */
 const CONDITIONAL = { ...GREY_28, range: '-1-1' as const, split: 'half' as const, optimizer: () => dcganAdam() };
 
+/**
+ * Trained on an IDX data set (MNIST or Fashion-MNIST) scaled to `range`, and scored by that data
+ * set's classifier.
+ */
+const onIdx = (dataset: IdxDataset, range: Exclude<PixelRange, '0-255'>) => ({
+  dataset,
+  metricDomain: dataset,
+  range,
+  loadImages: (limit?: number) => idxTrainImages(dataset, range, limit),
+});
+
 export const SYSTEMS: Record<string, GanSystem> = {
   'dcgan-mnist': defineSystem({
     ...GREY_28,
+    ...onIdx('mnist', '0-1'),
     name: 'dcgan-mnist',
-    dataset: 'mnist',
-    metricDomain: 'mnist',
     description: 'S0: the MNIST DCGAN of tutorial 000 (sigmoid output, [0, 1])',
     batchSize: 256,
     epochs: 100,
-    range: '0-1',
     split: 'half',
     kind: 'plain',
     networks: (latentDim) => ({ discriminator: dcganMnist.defineDiscriminator(), generator: dcganMnist.defineGenerator(latentDim) }),
     optimizer: () => dcganAdam(),
-    loadImages: (limit) => idxTrainImages('mnist', '0-1', limit),
   }),
   'dcgan-fashion': defineSystem({
     ...GREY_28,
+    ...onIdx('fashion-mnist', '-1-1'),
     name: 'dcgan-fashion',
-    dataset: 'fashion-mnist',
-    metricDomain: 'fashion-mnist',
     description: 'S1: the Fashion-MNIST DCGAN of tutorial 001 (tanh output, [-1, 1])',
     batchSize: 32,
     epochs: 10,
-    range: '-1-1',
     split: 'full',
     kind: 'plain',
     networks: (latentDim) => ({ discriminator: dcganFashion.defineDiscriminator(), generator: dcganFashion.defineGenerator(latentDim) }),
     optimizer: () => tf.train.adam(0.001),
-    loadImages: (limit) => idxTrainImages('fashion-mnist', '-1-1', limit),
   }),
   'dcgan-cifar10': defineSystem({
     name: 'dcgan-cifar10',
@@ -136,22 +141,19 @@ export const SYSTEMS: Record<string, GanSystem> = {
     loadImages: cifarTrainImages,
   }),
   'dcgan-64': defineSystem({
+    ...onIdx('mnist', '-1-1'),
     name: 'dcgan-64',
-    dataset: 'mnist',
-    metricDomain: 'mnist',
     acceptsImageOptions: true,
     description: 'S4: the 64x64 DCGAN of tutorial 003 on MNIST padded to 64x64 (GradientTape step, lr decay)',
     batchSize: 128,
     epochs: 35,
     latentDim: 100,
     imageShape: [64, 64, 1],
-    range: '-1-1',
     split: 'full',
     reverse: true,
     kind: 'plain',
     networks: (latentDim, [size, , channels]) => ({ discriminator: big.dcgan64Discriminator(channels, size), generator: big.dcgan64Generator(channels, latentDim, size) }),
     optimizer: () => dcganAdam(),
-    loadImages: (limit) => idxTrainImages('mnist', '-1-1', limit),
     mapBatch: padMnistTo64,
     step: tapeStep,
     schedule: tenfoldStepDecay(0.0002),
@@ -160,42 +162,36 @@ export const SYSTEMS: Record<string, GanSystem> = {
   }),
   'cgan-fashion': defineSystem({
     ...CONDITIONAL,
+    ...onIdx('fashion-mnist', '-1-1'),
     name: 'cgan-fashion',
-    dataset: 'fashion-mnist',
-    metricDomain: 'fashion-mnist',
     description: 'S3: the conditional DCGAN of tutorial 002 (label as an extra channel), Fashion-MNIST',
     batchSize: 128,
     epochs: 100,
     kind: 'conditional',
     classNames: FASHION_CLASS_NAMES,
     networks: (latentDim) => ({ discriminator: conditional.cganFashionDiscriminator(), generator: conditional.cganFashionGenerator(latentDim) }),
-    loadImages: (limit) => idxTrainImages('fashion-mnist', '-1-1', limit),
   }),
   'cgan-mnist': defineSystem({
     ...CONDITIONAL,
+    ...onIdx('mnist', '-1-1'),
     name: 'cgan-mnist',
-    dataset: 'mnist',
-    metricDomain: 'mnist',
     description: 'S5: the dense CGAN of tutorial 004 (label embeddings multiplied in), MNIST',
     batchSize: 128,
     epochs: 30,
     kind: 'conditional',
     classNames: DIGITS,
     networks: (latentDim) => ({ discriminator: conditional.cganMnistDiscriminator(), generator: conditional.cganMnistGenerator(latentDim) }),
-    loadImages: (limit) => idxTrainImages('mnist', '-1-1', limit),
   }),
   'acgan-mnist': defineSystem({
     ...CONDITIONAL,
+    ...onIdx('mnist', '-1-1'),
     name: 'acgan-mnist',
-    dataset: 'mnist',
-    metricDomain: 'mnist',
     description: 'S6: the AC-GAN of tutorial 004 (real/fake and class heads), MNIST',
     batchSize: 64,
     epochs: 100,
     kind: 'auxiliary',
     classNames: DIGITS,
     networks: (latentDim) => ({ discriminator: conditional.acganDiscriminator(), generator: conditional.acganGenerator(latentDim) }),
-    loadImages: (limit) => idxTrainImages('mnist', '-1-1', limit),
   }),
 };
 
