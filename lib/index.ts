@@ -1,53 +1,32 @@
 /**
- * gan-lab: learn, run and teach GANs in TypeScript. The notebooks import everything from here.
+ * gan-lab: learn, run and teach GANs in TypeScript. The notebooks import everything from here
+ * as `lab`. Flat: what every lesson uses. Below it, one namespace per concern, so that
+ * `lab.` completion reads as a table of contents.
  */
-export * from './backend';
-export * from './config';
-export * from './io';
-export * from './notebook';
-export * from './data/idx';
-export * from './data/mnist';
-export * from './data/download';
-export * from './data/cifar10';
-export * from './data/images';
-export * from './data/scale';
-export * from './data/pipeline';
-export * from './data/tfrecord';
-export * from './visual/grid';
-export * as dcganMnist from './models/dcgan-mnist';
+
+// What every lesson uses.
 export * as tf from '@tensorflow/tfjs';
-export * from './visual/table';
-export * as dcganFashion from './models/dcgan-fashion';
-export * from './models/composite';
-export * from './models/gan';
-export * from './models/kinds';
-export * from './systems/registry';
-export * from './systems/configure';
-export * from './data/train-images';
-export * from './models/files';
-export * from './models/pretrained';
-export * from './random';
-export * from './training/samples';
-export * from './training/step';
-export * from './training/loop';
-export * from './training/callbacks';
-export * from './training/checkpoint';
-export * from './training/summarize';
-export * from './systems/run';
-export * from './visual/gif';
-export * from './visual/plot';
-export * from './training/generate';
-export * as classConditionalModels from './models/conditional';
-export * from './models/latent';
-export * from './training/tape-step';
-export * from './training/schedule';
-export * as dcgan32And64 from './models/dcgan-big';
-export * from './metrics/classifier';
-export * from './metrics/frechet';
-export * from './metrics/kid';
-export * from './metrics/scores';
-export * from './metrics/evaluate';
-export * from './metrics/probe';
-export * from './metrics/callback';
-export * from './metrics/report';
-export * from './visual/labels';
+export { setup, showPng, showGif, showHtml, showSvg, showImage, showFigure, showTable, showSummary, maxAbsDifference } from './notebook';
+export { quickOr, isQuickMode } from './config';
+export { setGlobalSeed } from './random';
+export { initBackend } from './backend';
+export { getSystem, buildSystem } from './systems/registry';
+export { runTraining } from './systems/run';
+export { loadPretrained } from './models/pretrained';
+export { generateLatentPoints, runGenerator } from './models/gan';
+export { trainStep } from './training/step';
+export { tapeStep } from './training/tape-step';
+export { gridPng } from './visual/grid';
+
+// By concern, bottom layer first.
+export * as backend from './backend';
+export * as config from './config';
+export * as files from './io';
+export * as random from './random';
+export * as data from './data';
+export * as visual from './visual';
+export * as models from './models';
+export * as training from './training';
+export * as metrics from './metrics';
+export * as systems from './systems';
+export * as notebook from './notebook';

@@ -61,6 +61,11 @@ export interface SetupOptions<S extends object> {
   backend?: BackendName | string;
   /** Worker threads for wasm (default: every core). */
   threads?: number;
+  /**
+   * Name of the notebook's run folder: `runDir` is `../runs/notebook-<run>`, with `-quick`
+   * appended in quick mode so that a quick run never resumes (or spoils) a full one.
+   */
+  run?: string;
 }
 
 export interface NotebookSetup<S extends object> {
@@ -72,6 +77,13 @@ export interface NotebookSetup<S extends object> {
   quick: boolean;
   /** `full`, with `quick`'s values over it in quick mode. */
   sizes: S;
+  /** The run folder named by `run` (`../runs/notebook-scratch` without it). */
+  runDir: string;
+}
+
+/** The run folder of a notebook's run called `name`, beside the notebooks (`-quick` in quick mode). */
+export function notebookRunDir(name: string, quick = isQuickMode()): string {
+  return `../runs/notebook-${name}${quick ? '-quick' : ''}`;
 }
 
 /** The reason for the backend choice, in a few words. */
@@ -93,7 +105,7 @@ function formatSizes(sizes: object): string {
  * seeds the random generators if asked, picks the sizes of this run (full or quick mode), and
  * prints one line saying which backend, which mode and which sizes.
  *
- *     const { tf, sizes } = await lab.setup({ seed: 1, full: { steps: 234 }, quick: { steps: 4 } });
+ *     const { tf, sizes, runDir } = await lab.setup({ seed: 1, run: 'dcgan-mnist', full: { steps: 234 }, quick: { steps: 4 } });
  */
 export async function setup<S extends object = Record<string, never>>(options: SetupOptions<S> = {}): Promise<NotebookSetup<S>> {
   const backend = await initBackend(options.backend, { verbose: false, threads: options.threads });
@@ -103,8 +115,9 @@ export async function setup<S extends object = Record<string, never>>(options: S
   const mode = quick ? `quick mode (${QUICK_ENV}=1)` : `full mode (${QUICK_ENV}=1 for a short run)`;
   const listed = Object.keys(sizes).length ? `: ${formatSizes(sizes)}` : '';
   const seed = options.seed !== undefined ? ` · seed ${options.seed}` : '';
-  console.log(`Backend ${backend.name} (${backend.threads} thread${backend.threads === 1 ? '' : 's'}; ${shortReason(backend)}) · ${mode}${listed}${seed}`);
-  return { tf, backend, quick, sizes };
+  const runDir = notebookRunDir(options.run ?? 'scratch', quick);
+  console.log(`Backend ${backend.name} (${backend.threads} thread${backend.threads === 1 ? '' : 's'}; ${shortReason(backend)}) · ${mode}${listed}${seed}${options.run ? ` · runs in ${runDir}` : ''}`);
+  return { tf, backend, quick, sizes, runDir };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -197,8 +197,9 @@ test('setup: one line about backend and mode, quick sizes over full ones, seeded
   try {
     delete process.env.GAN_BACKEND;
     process.env.GAN_QUICK = '1';
-    const quick = await setup({ backend: 'cpu', seed: 3, full: { steps: 234, batch: 256 }, quick: { steps: 4 } });
+    const quick = await setup({ backend: 'cpu', seed: 3, run: 'dcgan-mnist', full: { steps: 234, batch: 256 }, quick: { steps: 4 } });
     assert.deepEqual(quick.sizes, { steps: 4, batch: 256 });
+    assert.equal(quick.runDir, '../runs/notebook-dcgan-mnist-quick', 'a quick run never shares a full run\'s folder');
     assert.equal(quick.quick, true);
     assert.equal(quick.backend.name, 'cpu');
     assert.equal(quick.tf.getBackend(), 'cpu');
@@ -206,6 +207,7 @@ test('setup: one line about backend and mode, quick sizes over full ones, seeded
     process.env.GAN_QUICK = '0';
     const full = await setup({ backend: 'cpu', seed: 3, full: { steps: 234, batch: 256 }, quick: { steps: 4 } });
     assert.deepEqual(full.sizes, { steps: 234, batch: 256 });
+    assert.equal(full.runDir, '../runs/notebook-scratch');
     assert.equal(Math.random(), first, 'the same seed gives the same random sequence');
     const none = await setup({ backend: 'cpu' });
     assert.deepEqual(none.sizes, {});
@@ -215,6 +217,6 @@ test('setup: one line about backend and mode, quick sizes over full ones, seeded
     if (saved.backend !== undefined) process.env.GAN_BACKEND = saved.backend;
   }
   assert.equal(lines.length, 3, 'one line per setup() call');
-  assert.match(lines[0], /^Backend cpu .*quick mode \(GAN_QUICK=1\): steps=4, batch=256 · seed 3$/);
+  assert.match(lines[0], /^Backend cpu .*quick mode \(GAN_QUICK=1\): steps=4, batch=256 · seed 3 · runs in \.\.\/runs\/notebook-dcgan-mnist-quick$/);
   assert.match(lines[1], /full mode .*steps=234, batch=256/);
 });

@@ -47,3 +47,33 @@ test('the lessons that write the tutorial\'s code check it against the library',
     assert.match(code, /assert\.ok\([^;\n]*(Gap|gap|maxAbsDifference|same\()/, `${name}: a comparison that asserts nothing`);
   }
 });
+
+test('the library reads as a table of contents: a short flat list, then one namespace per concern; every `lab.` name a lesson uses exists there', () => {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const lab = require('../lib/index') as Record<string, unknown>;
+  const namespaces = ['backend', 'config', 'files', 'random', 'data', 'visual', 'models', 'training', 'metrics', 'systems', 'notebook'];
+  const flat = Object.keys(lab).filter((k) => !namespaces.includes(k));
+  for (const ns of namespaces) assert.equal(typeof lab[ns], 'object', `lab.${ns} is not a namespace`);
+  assert.ok(flat.length <= 30, `${flat.length} flat exports: ${flat.join(', ')}`);
+  // Type names live only in the declarations.
+  const declared = (name: string) => fs.readdirSync(path.resolve(__dirname, '..', 'lib'), { recursive: true }).some((f) => String(f).endsWith('.d.ts') && new RegExp(`export (interface|type|declare class) ${name}\\b`).test(fs.readFileSync(path.resolve(__dirname, '..', 'lib', String(f)), 'utf8')));
+  const unknown: string[] = [];
+  for (const f of notebooks) {
+    const code = read(f).cells.map((c) => c.source.join('')).join('\n');
+    for (const [chain] of code.matchAll(/\blab(\.[A-Za-z_][A-Za-z0-9_]*)+/g)) {
+      const parts = chain.split('.').slice(1);
+      if (parts[0] === 'tf') continue; // TensorFlow.js itself, re-exported whole
+      let value: unknown = lab;
+      for (const [i, part] of parts.entries()) {
+        const holder = value as Record<string, unknown> | undefined;
+        if (holder && typeof holder === 'object' && part in holder) { value = holder[part]; continue; }
+        // A method on a library value (e.g. a tensor's), or a type name: stop resolving there.
+        if (i > 0 && (typeof holder === 'function' || /^[A-Z]/.test(part) && declared(part))) break;
+        if (i > 0 && typeof holder !== 'object') break;
+        unknown.push(`${f}: ${chain}`);
+        break;
+      }
+    }
+  }
+  assert.deepEqual([...new Set(unknown)], [], 'names the lessons use that the library does not export');
+});

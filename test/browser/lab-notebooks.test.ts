@@ -109,7 +109,7 @@ test('a notebook executed elsewhere (not trusted here) still shows its figures',
   writeNotebook(src, [
     "import * as lab from 'gan-lab';\nawait lab.initBackend();",
     "lab.showPng(lab.gridPng(lab.tf.zeros([4, 28, 28, 1]) as lab.tf.Tensor4D, { cols: 2 }));",
-    "lab.showSvg(lab.figureSvg(lab.lossFigure([{ epoch: 1, dLoss: 0.7, gLoss: 0.9 }, { epoch: 2, dLoss: 0.6, gLoss: 1.1 }] as never)));",
+    "lab.showSvg(lab.visual.figureSvg(lab.visual.lossFigure([{ epoch: 1, dLoss: 0.7, gLoss: 0.9 }, { epoch: 2, dLoss: 0.6, gLoss: 1.1 }] as never)));",
   ]);
   execFileSync('bash', ['-c', `source scripts/jupyter-env.sh && jupyter nbconvert --to notebook --execute --inplace "${src}" --ExecutePreprocessor.kernel_name=tslab`], { cwd: REPO, stdio: 'pipe' });
   const seen = await openWithoutRunning(browser!, lab!, name, shot(name));

@@ -1,0 +1,10 @@
+/** Training: the steps, the loop and its callbacks, checkpoints, schedules, samples and generation. */
+export * from './samples';
+export * from './step';
+export * from './tape-step';
+export * from './loop';
+export * from './callbacks';
+export * from './checkpoint';
+export * from './summarize';
+export * from './generate';
+export * from './schedule';
