@@ -82,3 +82,28 @@ test('data/pretrained stays under 30 MB', () => {
   walk(root);
   assert.ok(bytes < 30 * 1024 * 1024, `${(bytes / 1048576).toFixed(1)} MB`);
 });
+
+test('besidePretrained: a generator and the shipped one draw the same latent points side by side; without one shipped, the run alone and a note', async () => {
+  await useTestBackend();
+  const { besidePretrained, sampleGridPng } = await import('../lib/systems/compare');
+  const { buildSystem } = await import('../lib/systems/registry');
+  const sharp = (await import('sharp')).default;
+  const cgan = getSystem('cgan-mnist');
+  const fresh = buildSystem(cgan).generator;
+  const shipped = await loadPretrained('cgan-mnist');
+  const one = await sharp(sampleGridPng(fresh, cgan)).metadata();
+  const figure = await besidePretrained(fresh, cgan, { caption: 'untrained' });
+  const both = await sharp(figure.png).metadata();
+  assert.ok(both.width! > 2 * one.width!, `the figure (${both.width} px) holds two grids of ${one.width} px`);
+  assert.equal(figure.pretrained?.info.model, 'cgan-mnist');
+  assert.equal(figure.pretrained?.fid, shipped.info.scores.fid, 'quotes info.json unless asked to rescore');
+  assert.match(figure.lines[1], /^Pretrained cgan-mnist \(data\/pretrained\/cgan-mnist\): 30 epochs/);
+  // The shipped generator's panel is its own grid of the same points.
+  assert.ok(sampleGridPng(shipped.generator, cgan).equals(sampleGridPng(shipped.generator, cgan)), 'the shared points are seeded');
+  const cifar = getSystem('dcgan-cifar10');
+  const alone = await besidePretrained(buildSystem(cifar).generator, cifar);
+  assert.equal(alone.pretrained, undefined);
+  assert.match(alone.lines[1], /No pretrained dcgan-cifar10 is shipped yet/);
+  assert.equal((await sharp(alone.png).metadata()).width! < both.width!, true);
+  tf.disposeVariables();
+});
