@@ -324,3 +324,15 @@ test('the BatchNorm gradient without Tile equals tfjs-core\'s on cpu, for 4-D an
   // are subtracted back out), so float32 summation order shows at 1e-4 here: 1e-3 is the bound.
   got.forEach((g, i) => assert.ok(relativeError(g, ref[i]) < 1e-3, `gradient ${i}: ${relativeError(g, ref[i])}`));
 });
+
+test('phaseFilter written into reused (dirty) memory equals a fresh one, with and without taps past the edge', async () => {
+  const { phaseFilter } = await import('../lib/kernels/conv2d-backprop-input');
+  for (const [fh, fw, s] of [[4, 4, 2], [5, 3, 2], [3, 3, 1], [7, 7, 3]]) {
+    const [ci, co] = [5, 7];
+    const w = Float32Array.from({ length: fh * fw * ci * co }, (_, i) => Math.sin(i));
+    const fresh = phaseFilter(w, fh, fw, ci, co, s, s);
+    const dirty = new Float32Array(fresh.values.length).fill(NaN);
+    phaseFilter(w, fh, fw, ci, co, s, s, dirty);
+    assert.deepEqual(Array.from(dirty), Array.from(fresh.values), `${fh}x${fw} stride ${s}`);
+  }
+});

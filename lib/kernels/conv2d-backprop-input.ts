@@ -18,15 +18,19 @@ interface Attrs extends ConvGradAttrs {
   inputShape: [number, number, number, number];
 }
 
+const TILE = 32;
+
 /**
  * Rearranges a filter [fh, fw, Ci, Co] into the phase filter [Jh, Jw, Co, sh*sw*Ci]:
  * phase (ry, rx), tap (t, u) holds W[ry + (Jh-1-t)*sh, rx + (Jw-1-u)*sw] (zero past the edge).
  */
-export function phaseFilter(w: Float32Array, fh: number, fw: number, ci: number, co: number, sh: number, sw: number): { values: Float32Array; jh: number; jw: number } {
+export function phaseFilter(w: Float32Array, fh: number, fw: number, ci: number, co: number, sh: number, sw: number, into?: Float32Array): { values: Float32Array; jh: number; jw: number } {
   const jh = Math.ceil(fh / sh);
   const jw = Math.ceil(fw / sw);
   const outC = sh * sw * ci;
-  const values = new Float32Array(jh * jw * co * outC);
+  const values = into ?? new Float32Array(jh * jw * co * outC);
+  // Taps past the filter's edge stay zero; when the stride divides the filter there are none.
+  if (into && (fh % sh !== 0 || fw % sw !== 0)) values.fill(0);
   for (let t = 0; t < jh; t++) {
     for (let u = 0; u < jw; u++) {
       for (let ry = 0; ry < sh; ry++) {
@@ -36,10 +40,19 @@ export function phaseFilter(w: Float32Array, fh: number, fw: number, ci: number,
           const j = rx + (jw - 1 - u) * sw;
           if (j >= fw) continue;
           const phase = ry * sw + rx;
-          for (let c = 0; c < ci; c++) {
-            const src = ((i * fw + j) * ci + c) * co;
-            const dst = ((t * jw + u) * co) * outC + phase * ci + c;
-            for (let o = 0; o < co; o++) values[dst + o * outC] = w[src + o];
+          // A transpose of the tap's [Ci, Co] block into rows of the output, in tiles so that
+          // both sides stay in cache (element by element it was 90 ms for S4's 4x4x512x1024).
+          const src0 = (i * fw + j) * ci * co;
+          const dst0 = (t * jw + u) * co * outC + phase * ci;
+          for (let c0 = 0; c0 < ci; c0 += TILE) {
+            const c1 = Math.min(ci, c0 + TILE);
+            for (let o0 = 0; o0 < co; o0 += TILE) {
+              const o1 = Math.min(co, o0 + TILE);
+              for (let o = o0; o < o1; o++) {
+                const dstRow = dst0 + o * outC;
+                for (let c = c0; c < c1; c++) values[dstRow + c] = w[src0 + c * co + o];
+              }
+            }
           }
         }
       }
@@ -65,8 +78,10 @@ export function conv2DBackpropInputWasm(args: KernelArgs): tf.TensorInfo {
   const info = forwardConvInfo(attrs.inputShape, filter.shape as [number, number, number, number], attrs);
   const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow, outChannels: co } = info;
   checkDyShape('Conv2DBackpropInput', dy, [n, oh, ow, co], `input shape [${attrs.inputShape}] with this filter and padding`);
-  const { values, jh, jw } = phaseFilter(ops.view(filter), fh, fw, ci, co, sh, sw);
-  const wPhase = ops.fromValues([jh, jw, co, sh * sw * ci], values);
+  const [jh, jw] = [Math.ceil(fh / sh), Math.ceil(fw / sw)];
+  // Written straight into wasm memory (allocated first: a view lasts until the next allocation).
+  const wPhase = ops.alloc([jh, jw, co, sh * sw * ci]);
+  phaseFilter(ops.view(filter), fh, fw, ci, co, sh, sw, ops.view(wPhase));
   const py = axisPlan(ih, oh, info.padInfo.top, sh, jh);
   const px = axisPlan(iw, ow, info.padInfo.left, sw, jw);
   // Negative padding means rows of dy that no output reads: slice them away first.

@@ -51,6 +51,13 @@ export class WasmOps {
     return this.run('Conv2D', { x, filter }, { strides: [1, 1], pad, dilations, dataFormat: 'NHWC', dimRoundingMode: undefined });
   }
 
+  /** A new float32 intermediate whose values the caller writes (not zeroed). */
+  alloc(shape: number[]): TensorInfo {
+    const out = this.backend.makeOutput(shape, 'float32');
+    this.temps.push(out);
+    return out;
+  }
+
   /** A new float32 tensor holding `values`. */
   fromValues(shape: number[], values: Float32Array): TensorInfo {
     const out = this.backend.makeOutput(shape, 'float32');
