@@ -29,6 +29,10 @@ test('profileStep: per-kernel counts and times of one step, nested ops counted o
   assert.ok(p.kernelMs <= p.stepMs + 1, `kernels ${p.kernelMs} ms in a step of ${p.stepMs} ms`);
   // the profile is sorted, most time first
   assert.deepEqual(p.kernels.map((k) => k.totalMs), [...p.kernels.map((k) => k.totalMs)].sort((a, b) => b - a));
+  // the same calls by input shape: the matMul of [64, 32] by [32, 16] is named with its shapes
+  assert.ok(p.largestCalls.some((c) => /MatMul/.test(c.kernel) && c.shapes.startsWith('64x32 32x16')), JSON.stringify(p.largestCalls.slice(0, 5)));
+  const sumByShape = (k: string) => p.largestCalls.filter((c) => c.kernel === k).reduce((s, c) => s + c.count, 0);
+  assert.equal(sumByShape('Relu'), p.kernels.find((k) => k.kernel === 'Relu')!.count, 'the calls by shape add up to the kernel\'s count');
   // and the engine's hook is put back: a second profile sees the same kernels
   const again = await profileStep(step);
   assert.deepEqual(again.kernels.map((k) => k.kernel).sort(), [...names].sort());

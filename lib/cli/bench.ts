@@ -71,6 +71,15 @@ export interface StepProfile {
   /** Sum of the kernels' wall times: the rest of stepMs is JavaScript between kernels (dispatch, tidy, optimizer bookkeeping). */
   kernelMs: number;
   kernels: KernelProfile[];
+  /** The same calls split by their inputs' shapes (`shapes`: e.g. "8x4x4x1024 4x4x512x1024"), the 20 largest: which layer a kernel's time is. */
+  largestCalls: Array<KernelProfile & { shapes: string }>;
+}
+
+/** The shapes of a kernel call's tensor inputs, as "AxB CxD". */
+function inputShapes(inputs: unknown): string {
+  return Object.values((inputs ?? {}) as Record<string, { shape?: number[] } | undefined>)
+    .map((t) => (t && Array.isArray(t.shape) ? (t.shape.length ? t.shape.join('x') : 'scalar') : '?'))
+    .join(' ');
 }
 
 /**
@@ -83,6 +92,7 @@ export async function profileStep(step: () => Promise<unknown>): Promise<StepPro
   const profiler = (tf.engine() as unknown as { profiler: { profileKernel: (name: string, inputs: unknown, f: () => unknown) => unknown } }).profiler;
   const original = profiler.profileKernel;
   const totals = new Map<string, { count: number; wall: number; cpu: number }>();
+  const byShape = new Map<string, { kernel: string; shapes: string; count: number; wall: number; cpu: number }>();
   // Kernels run inside others (a wasm kernel's Identity, fusedMatMul__op around _FusedMatMul):
   // each call counts its own time only (exclusive of the calls inside it), so nothing counts
   // twice; the op scopes named ...__op are wrappers, not kernels, and are left out.
@@ -110,6 +120,13 @@ export async function profileStep(step: () => Promise<unknown>): Promise<StepPro
         t.wall += wall - frame.innerWall;
         t.cpu += cpu - frame.innerCpu;
         totals.set(name, t);
+        const shapes = inputShapes(inputs);
+        const key = `${name} ${shapes}`;
+        const c = byShape.get(key) ?? { kernel: name, shapes, count: 0, wall: 0, cpu: 0 };
+        c.count++;
+        c.wall += wall - frame.innerWall;
+        c.cpu += cpu - frame.innerCpu;
+        byShape.set(key, c);
       }
     }
   };
@@ -120,9 +137,10 @@ export async function profileStep(step: () => Promise<unknown>): Promise<StepPro
     profiler.profileKernel = original;
   }
   const stepMs = performance.now() - started;
-  const kernels = [...totals].map(([kernel, t]) => ({ kernel, count: t.count, totalMs: Math.round(t.wall * 10) / 10, cpuPercent: t.wall > 0 ? Math.round((t.cpu / t.wall) * 100) : 0 }))
-    .sort((a, b) => b.totalMs - a.totalMs);
-  return { stepMs: Math.round(stepMs), kernelMs: Math.round(kernels.reduce((sum, k) => sum + k.totalMs, 0)), kernels };
+  const summarize = (t: { count: number; wall: number; cpu: number }) => ({ count: t.count, totalMs: Math.round(t.wall * 10) / 10, cpuPercent: t.wall > 0 ? Math.round((t.cpu / t.wall) * 100) : 0 });
+  const kernels = [...totals].map(([kernel, t]) => ({ kernel, ...summarize(t) })).sort((a, b) => b.totalMs - a.totalMs);
+  const largestCalls = [...byShape.values()].map((c) => ({ kernel: c.kernel, shapes: c.shapes, ...summarize(c) })).sort((a, b) => b.totalMs - a.totalMs).slice(0, 20);
+  return { stepMs: Math.round(stepMs), kernelMs: Math.round(kernels.reduce((sum, k) => sum + k.totalMs, 0)), kernels, largestCalls };
 }
 
 const FLAGS: FlagSpec[] = [
@@ -298,6 +316,8 @@ function printProfile(row: BenchRow, share = 0.9): void {
     const oneCore = row.threads > 1 && k.cpuPercent < 130 && k.totalMs > 0.02 * p.kernelMs ? '  <- one core' : '';
     console.log(`${k.kernel.padEnd(28)}${String(k.count).padStart(7)}${k.totalMs.toFixed(1).padStart(10)}${`${((100 * k.totalMs) / p.kernelMs).toFixed(1)}%`.padStart(8)}${String(k.cpuPercent).padStart(8)}${oneCore}`);
   }
+  console.log('largest calls by input shapes:');
+  for (const c of p.largestCalls.slice(0, 6)) console.log(`  ${c.kernel} ${c.shapes}: ${c.count} x, ${c.totalMs.toFixed(1)} ms, ${c.cpuPercent}% CPU`);
 }
 
 function printTable(rows: BenchRow[]): void {
