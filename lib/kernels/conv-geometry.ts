@@ -4,6 +4,7 @@
  * NHWC only; anything else is refused with an error that names the case.
  */
 import * as tf from '@tensorflow/tfjs';
+import { KernelArgs, WasmBackendLike, WasmOps } from './wasm-ops';
 
 export interface ConvGradAttrs {
   strides: number | [number, number];
@@ -34,4 +35,21 @@ export function checkDyShape(kernel: string, dy: tf.TensorInfo, expected: [numbe
   if (dy.shape.length !== 4 || dy.shape.some((d, i) => d !== expected[i])) {
     throw new Error(`${kernel}: dy has shape [${dy.shape}] but ${forWhat} gives [${expected}].`);
   }
+}
+
+type Shape4 = [number, number, number, number];
+
+/**
+ * What both gradient kernels start with: the attributes checked, the forward convolution's
+ * geometry from the input and filter shapes the kernel knows, dy checked against it, and the
+ * wasm operations to compute with.
+ */
+export function beginConvGradient<A extends ConvGradAttrs>(kernel: string, args: KernelArgs, shapes: (attrs: A) => { x: Shape4; filter: Shape4 }, forWhat: string) {
+  const attrs = args.attrs as A;
+  checkSupported(kernel, attrs);
+  const { x, filter } = shapes(attrs);
+  const info = forwardConvInfo(x, filter, attrs);
+  const dy = args.inputs.dy;
+  checkDyShape(kernel, dy, [x[0], info.outHeight, info.outWidth, filter[3]], forWhat);
+  return { attrs, info, dy, ops: new WasmOps(args.backend as WasmBackendLike) };
 }

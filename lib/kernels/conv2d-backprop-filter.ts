@@ -10,8 +10,8 @@
  * [fh, fw, Ci, Co]. (docs/wasm-kernels.md: about 20 GFLOP/s, versus no kernel at all before.)
  */
 import * as tf from '@tensorflow/tfjs';
-import { WasmOps, WasmBackendLike, KernelArgs } from './wasm-ops';
-import { ConvGradAttrs, checkSupported, checkDyShape, forwardConvInfo } from './conv-geometry';
+import { WasmOps, KernelArgs } from './wasm-ops';
+import { ConvGradAttrs, beginConvGradient } from './conv-geometry';
 import { singleOutputFilterGrad } from './single-output-conv';
 
 interface Attrs extends ConvGradAttrs {
@@ -19,16 +19,11 @@ interface Attrs extends ConvGradAttrs {
 }
 
 export function conv2DBackpropFilterWasm(args: KernelArgs): tf.TensorInfo {
-  const attrs = args.attrs as Attrs;
-  checkSupported('Conv2DBackpropFilter', attrs);
   const x = args.inputs.x;
-  const dy = args.inputs.dy;
-  const ops = new WasmOps(args.backend as WasmBackendLike);
-  const info = forwardConvInfo(x.shape as [number, number, number, number], attrs.filterShape, attrs);
+  const { attrs, info, dy, ops } = beginConvGradient<Attrs>('Conv2DBackpropFilter', args, (a) => ({ x: x.shape as [number, number, number, number], filter: a.filterShape }), 'the forward convolution');
   const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow } = info;
   const [n, h, w, ci] = x.shape;
   const co = attrs.filterShape[3];
-  checkDyShape('Conv2DBackpropFilter', dy, [n, oh, ow, co], 'the forward convolution');
   // Rows of the padded input that the forward pass read: (oh-1)*sh + fh, starting at -top.
   const top = info.padInfo.top;
   const left = info.padInfo.left;

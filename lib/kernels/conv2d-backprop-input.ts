@@ -11,8 +11,8 @@
  * (docs/wasm-kernels.md: 10x faster on the S0 generator).
  */
 import * as tf from '@tensorflow/tfjs';
-import { WasmOps, WasmBackendLike, KernelArgs } from './wasm-ops';
-import { ConvGradAttrs, checkSupported, checkDyShape, forwardConvInfo } from './conv-geometry';
+import { WasmOps, KernelArgs } from './wasm-ops';
+import { ConvGradAttrs, beginConvGradient } from './conv-geometry';
 
 interface Attrs extends ConvGradAttrs {
   inputShape: [number, number, number, number];
@@ -69,15 +69,10 @@ function axisPlan(inSize: number, outSize: number, padBefore: number, s: number,
 }
 
 export function conv2DBackpropInputWasm(args: KernelArgs): tf.TensorInfo {
-  const attrs = args.attrs as Attrs;
-  checkSupported('Conv2DBackpropInput', attrs);
-  const dy = args.inputs.dy;
   const filter = args.inputs.filter;
-  const ops = new WasmOps(args.backend as WasmBackendLike);
+  const { attrs, info, dy, ops } = beginConvGradient<Attrs>('Conv2DBackpropInput', args, (a) => ({ x: a.inputShape, filter: filter.shape as [number, number, number, number] }), `input shape [${(args.attrs as Attrs).inputShape}] with this filter and padding`);
   const [n, ih, iw, ci] = attrs.inputShape;
-  const info = forwardConvInfo(attrs.inputShape, filter.shape as [number, number, number, number], attrs);
   const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow, outChannels: co } = info;
-  checkDyShape('Conv2DBackpropInput', dy, [n, oh, ow, co], `input shape [${attrs.inputShape}] with this filter and padding`);
   const [jh, jw] = [Math.ceil(fh / sh), Math.ceil(fw / sw)];
   // Written straight into wasm memory (allocated first: a view lasts until the next allocation).
   const wPhase = ops.alloc([jh, jw, co, sh * sw * ci]);

@@ -65,6 +65,18 @@ export function windowTaps(info: tf.backend_util.Conv2DInfo, h: number, w: numbe
   return { start, tap: Int32Array.from(tap), pos: Int32Array.from(pos) };
 }
 
+/**
+ * Visits every output of a one-channel convolution over a batch of n images in order: its flat
+ * index o, the offset of its image's first input position, and the range t0..t1-1 of its taps
+ * in `windowTaps`' arrays (`start` is theirs).
+ */
+function forEachOutput(start: Int32Array, n: number, imageSize: number, visit: (o: number, image: number, t0: number, t1: number) => void): void {
+  const positions = start.length - 1;
+  for (let b0 = 0, o = 0; b0 < n; b0++) {
+    for (let p0 = 0; p0 < positions; p0++, o++) visit(o, b0 * imageSize, start[p0], start[p0 + 1]);
+  }
+}
+
 function isDilated(d: ConvAttrs['dilations']): boolean {
   return d !== undefined && (Array.isArray(d) ? d.some((v) => v !== 1) : d !== 1);
 }
@@ -92,16 +104,11 @@ export function singleOutputConv(stock: tf.KernelFunc): tf.KernelFunc {
     const ov = ops.view(out);
     const b = bias ? ops.view(bias)[0] : 0;
     const { start, tap, pos } = windowTaps(info, h, w);
-    const positions = oh * ow;
-    let o = 0;
-    for (let b0 = 0; b0 < n; b0++) {
-      const image = b0 * h * w;
-      for (let p0 = 0; p0 < positions; p0++) {
-        let sum = 0;
-        for (let t = start[p0]; t < start[p0 + 1]; t++) sum += pv[(image + pos[t]) * k + tap[t]];
-        ov[o++] = act(sum + b);
-      }
-    }
+    forEachOutput(start, n, h * w, (o, image, t0, t1) => {
+      let sum = 0;
+      for (let t = t0; t < t1; t++) sum += pv[(image + pos[t]) * k + tap[t]];
+      ov[o] = act(sum + b);
+    });
     return ops.finish(out);
   }) as unknown as tf.KernelFunc;
 }
@@ -109,22 +116,17 @@ export function singleOutputConv(stock: tf.KernelFunc): tf.KernelFunc {
 /** The filter gradient of a one-output-channel convolution as D^T X (see the file comment). */
 export function singleOutputFilterGrad(ops: WasmOps, x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
   const [n, h, w, ci] = x.shape;
-  const { filterHeight: fh, filterWidth: fw, outHeight: oh, outWidth: ow } = info;
+  const { filterHeight: fh, filterWidth: fw } = info;
   const k = fh * fw;
   const rows = n * h * w;
   const d = ops.zeros([1, k, rows]);
   const dv = ops.view(d);
   const dyv = ops.view(dy);
   const { start, tap, pos } = windowTaps(info, h, w);
-  const positions = oh * ow;
-  let src = 0;
-  for (let b0 = 0; b0 < n; b0++) {
-    const image = b0 * h * w;
-    for (let p0 = 0; p0 < positions; p0++) {
-      const g = dyv[src++];
-      for (let t = start[p0]; t < start[p0 + 1]; t++) dv[tap[t] * rows + image + pos[t]] = g;
-    }
-  }
+  forEachOutput(start, n, h * w, (o, image, t0, t1) => {
+    const g = dyv[o];
+    for (let t = t0; t < t1; t++) dv[tap[t] * rows + image + pos[t]] = g;
+  });
   const xr = ops.reshape(x, [1, rows, ci]);
   const grad = ops.run('BatchMatMul', { a: d, b: xr }, { transposeA: false, transposeB: false }); // [1, K, Ci]
   return ops.reshape(grad, [fh, fw, ci, 1]);
