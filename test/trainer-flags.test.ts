@@ -59,9 +59,22 @@ test('configureSystem: bad combinations say what is wrong', () => {
   assert.throws(() => configureSystem(s4, { imageType: 'img_align_celeba' }), /imageType img_align_celeba needs datasetPath: the CelebA folder holding img_align_celeba\//);
   assert.throws(() => configureSystem(s4, { imageType: 'MNIST', bbox: true }), /bbox crops CelebA/);
   assert.throws(() => configureSystem(s4, { learningRate: 2 }), /learningRate must be between 0 and 1/);
-  const flags = { latentDim: '--noise-dim', learningRate: '--lr', imageSize: '--input-size', imageType: '--image-type', datasetPath: '--dataset-path', partition: '--partition', bbox: '--bbox' };
+  const flags = { latentDim: '--noise-dim', learningRate: '--lr', lrDecayEpochs: '--lr-decay-epochs', lrDecayFactor: '--lr-decay-factor', imageSize: '--input-size', imageType: '--image-type', datasetPath: '--dataset-path', partition: '--partition', bbox: '--bbox' };
   assert.throws(() => configureSystem(s4, { imageType: 'img_align_celeba' }, flags), /--image-type img_align_celeba needs --dataset-path/);
   assert.throws(() => configureSystem(getSystem('dcgan-cifar10'), { datasetPath: '/x' }), /not supported for dcgan-cifar10/);
+  assert.throws(() => configureSystem(getSystem('dcgan-mnist'), { lrDecayEpochs: [5, 3] }), /lrDecayEpochs must list increasing epoch numbers, e\.g\. 5,8; got 5,3\./);
+  assert.throws(() => configureSystem(getSystem('dcgan-mnist'), { lrDecayEpochs: [5], lrDecayFactor: 2 }), /lrDecayFactor must be between 0 and 1/);
+  assert.throws(() => configureSystem(s4, { lrDecayEpochs: [5] }), /dcgan-64 has its own learning-rate schedule/);
+});
+
+test('--lr-decay-epochs: a step decay from the base learning rate, logged per epoch', () => {
+  const s0 = configureSystem(getSystem('dcgan-mnist'), { learningRate: 0.0006, lrDecayEpochs: [5, 8], lrDecayFactor: 0.3 });
+  const lrs = [1, 5, 6, 8, 9, 10].map((e) => s0.schedule!(e));
+  [0.0006, 0.0006, 0.00018, 0.00018, 0.000054, 0.000054].forEach((want, i) => assert.ok(Math.abs(lrs[i] - want) < 1e-12, `epoch ${[1, 5, 6, 8, 9, 10][i]}: ${lrs[i]}`));
+  // Without --lr, from the tutorial's own rate (0.0002), tenfold by default.
+  const tutorial = configureSystem(getSystem('dcgan-mnist'), { lrDecayEpochs: [3] });
+  assert.ok(Math.abs(tutorial.schedule!(4) - 0.00002) < 1e-12 && Math.abs(tutorial.schedule!(3) - 0.0002) < 1e-12);
+  assert.equal(getSystem('dcgan-mnist').schedule, undefined, 'the registry entry is not changed');
 });
 
 test('dcgan-64 on a CelebA PNG folder: partition, size and colour come from the flags', async () => {

@@ -28,6 +28,8 @@ const FLAGS: FlagSpec[] = [
   { name: 'input-size', type: 'int', help: 'dcgan-64: image size, a power of two 16..256 (tutorial: 64)', min: 16, max: 256, aliases: ['DisInSize'] },
   { name: 'noise-dim', type: 'int', help: 'latent (noise) dimension (default: the tutorial\'s)', min: 1, max: 4096, aliases: ['noise_dim'] },
   { name: 'lr', type: 'number', help: 'learning rate of both Adam optimizers (default: the tutorial\'s; a schedule scales with it)', min: 1e-7, max: 0.1 },
+  { name: 'lr-decay-epochs', type: 'string', help: 'step decay: multiply the learning rate by --lr-decay-factor after each of these epochs (e.g. 5,8)' },
+  { name: 'lr-decay-factor', type: 'number', help: 'the factor of each --lr-decay-epochs step (default 0.1, as tutorial 003)', min: 1e-6, max: 1 },
   { name: 'limit', type: 'int', help: 'use only the first N training images', min: 1 },
   { name: 'steps-per-epoch', type: 'int', help: 'cap on steps per epoch (quick runs)', min: 1 },
   { name: 'seed', type: 'int', help: 'random seed: a run repeats exactly on the same backend' },
@@ -46,6 +48,8 @@ const FLAGS: FlagSpec[] = [
 const TRAINER_FLAG_NAMES: OverrideNames = {
   latentDim: '--noise-dim',
   learningRate: '--lr',
+  lrDecayEpochs: '--lr-decay-epochs',
+  lrDecayFactor: '--lr-decay-factor',
   imageSize: '--input-size',
   imageType: '--image-type',
   datasetPath: '--dataset-path',
@@ -62,6 +66,8 @@ async function main(args: ParsedArgs): Promise<void> {
     imageSize: args['input-size'] as number | undefined,
     latentDim: args['noise-dim'] as number | undefined,
     learningRate: args.lr as number | undefined,
+    lrDecayEpochs: args['lr-decay-epochs'] === undefined ? undefined : String(args['lr-decay-epochs']).split(',').map((e) => Number(e.trim())),
+    lrDecayFactor: args['lr-decay-factor'] as number | undefined,
   }, TRAINER_FLAG_NAMES);
   await initBackend(args.backend as string | undefined, { threads: args.threads as number | undefined });
   if (args.summary) {

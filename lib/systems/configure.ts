@@ -8,6 +8,7 @@ import { resizeWithPad } from '../data/scale';
 import * as big from '../models/dcgan-big';
 import { celebATrainImages, idxTrainImages, IdxDataset, mnistPartition } from '../data/train-images';
 import { GanSystem, SYSTEMS } from './registry';
+import { piecewiseConstant } from '../training/schedule';
 
 /** What tutorial 003's flags change about a system (all optional). */
 export interface SystemOverrides {
@@ -15,6 +16,13 @@ export interface SystemOverrides {
   latentDim?: number;
   /** Base learning rate of both optimizers (`lr`); a schedule keeps its shape, scaled to it. */
   learningRate?: number;
+  /**
+   * A step decay of the learning rate: after each of these epochs it is multiplied by
+   * `lrDecayFactor` (tutorial 003's schedule has the same form, tenfold after 10, 20, 25).
+   */
+  lrDecayEpochs?: number[];
+  /** The factor of each step of `lrDecayEpochs` (default 0.1, tutorial 003's). */
+  lrDecayFactor?: number;
   /** dcgan-64 only: image size the networks work at (`DisInSize`, default 64). */
   imageSize?: number;
   /** dcgan-64 only: the dataset (`ImageType`): MNIST padded to the image size, or a CelebA folder. */
@@ -38,6 +46,8 @@ export type OverrideNames = Record<keyof SystemOverrides, string>;
 export const OPTION_NAMES: OverrideNames = {
   latentDim: 'latentDim',
   learningRate: 'learningRate',
+  lrDecayEpochs: 'lrDecayEpochs',
+  lrDecayFactor: 'lrDecayFactor',
   imageSize: 'imageSize',
   imageType: 'imageType',
   datasetPath: 'datasetPath',
@@ -72,6 +82,15 @@ export function configureSystem(base: GanSystem, o: SystemOverrides, names: Over
     };
     const schedule = base.schedule;
     if (schedule) system.schedule = (epoch) => (schedule(epoch) * lr) / schedule(1);
+  }
+  if (o.lrDecayEpochs !== undefined || o.lrDecayFactor !== undefined) {
+    const epochs = o.lrDecayEpochs ?? [];
+    const factor = o.lrDecayFactor ?? 0.1;
+    check(epochs.length > 0 && epochs.every((e, i) => Number.isInteger(e) && e >= 1 && (i === 0 || e > epochs[i - 1])), `${names.lrDecayEpochs} must list increasing epoch numbers, e.g. 5,8; got ${(o.lrDecayEpochs ?? []).join(',')}.`);
+    check(factor > 0 && factor < 1, `${names.lrDecayFactor} must be between 0 and 1 (e.g. 0.3); got ${factor}.`);
+    check(base.schedule === undefined, `${base.name} has its own learning-rate schedule (tutorial 003's); ${names.lrDecayEpochs} does not apply to it.`);
+    const lr = o.learningRate ?? (base.optimizer() as unknown as { learningRate: number }).learningRate;
+    system.schedule = piecewiseConstant(epochs, [lr, ...epochs.map((_, k) => lr * factor ** (k + 1))]);
   }
   if (!base.acceptsImageOptions) {
     if (o.datasetPath !== undefined) {
