@@ -47,46 +47,40 @@ function need<T>(value: T | undefined, what: string): T {
   return value;
 }
 
+/** Mean of `yPred` over the rows where `rows` is 1, as a per-row value whose batch mean (what Keras reports) is that mean. */
+function meanOverRows(yPred: tf.Tensor, rows: tf.Tensor): tf.Tensor {
+  return tf.div(tf.mul(yPred, rows), tf.maximum(tf.mean(rows), 1e-7));
+}
+
 /**
  * Mean of D's real/fake output over the rows whose target says "real" (above 0.5, so a
  * smoothed 0.9 counts): tutorial 003's `Real_P`, read from D's own training-mode forward pass
- * inside `trainOnBatch` as a compiled metric, so it costs no extra pass. Keras averages a
- * metric over the batch; dividing by the share of real rows turns that into the mean over them.
+ * inside `trainOnBatch` as a compiled metric, so it costs no extra pass.
  */
 export function meanDOnReal(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => {
-    const isReal = tf.cast(tf.greater(yTrue, 0.5), 'float32');
-    return tf.div(tf.mul(yPred, isReal), tf.maximum(tf.mean(isReal), 1e-7));
-  });
+  return tf.tidy(() => meanOverRows(yPred, tf.cast(tf.greater(yTrue, 0.5), 'float32')));
 }
 
 /** Mean of D's real/fake output over the rows whose target says "fake" (tutorial 003's `Fake_P`). */
 export function meanDOnFake(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => {
-    const isFake = tf.cast(tf.lessEqual(yTrue, 0.5), 'float32');
-    return tf.div(tf.mul(yPred, isFake), tf.maximum(tf.mean(isFake), 1e-7));
-  });
+  return tf.tidy(() => meanOverRows(yPred, tf.cast(tf.lessEqual(yTrue, 0.5), 'float32')));
 }
 
 /** The metrics of D's real/fake output: the tutorial's accuracy, then D(real) and D(fake) means. */
 export const REALNESS_METRICS = ['accuracy', meanDOnReal, meanDOnFake];
 
 /**
- * D's epoch-mean outputs from one `trainOnBatch` result, where D was compiled with
- * `REALNESS_METRICS` (on its first output): `realP` over the real rows, `fakeP` over the fake
- * ones; each undefined when the batch had none, or when D was compiled without them (a
- * lesson's own compile).
+ * D's mean outputs over the real and over the fake rows of one `trainOnBatch` result, where D
+ * was compiled with `REALNESS_METRICS` (on its first output); undefined when D was compiled
+ * without them (a lesson's own compile). A batch of one kind reports 0 for the other.
  */
-export function realnessFromMetrics(discriminator: tf.LayersModel, result: number | number[], targets: 'real' | 'fake' | 'both'): { realP?: number; fakeP?: number } {
+export function realnessFromMetrics(discriminator: tf.LayersModel, result: number | number[]): { realP?: number; fakeP?: number } {
   const values = Array.isArray(result) ? result : [result];
   const at = (name: string) => {
     const i = discriminator.metricsNames.findIndex((m) => m === name || m.endsWith(`_${name}`));
     return i >= 0 ? values[i] : undefined;
   };
-  return {
-    realP: targets === 'fake' ? undefined : at(meanDOnReal.name),
-    fakeP: targets === 'real' ? undefined : at(meanDOnFake.name),
-  };
+  return { realP: at(meanDOnReal.name), fakeP: at(meanDOnFake.name) };
 }
 
 // The real/fake head only; tfjs takes a list per output at run time, its typings one metric.

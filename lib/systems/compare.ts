@@ -47,8 +47,7 @@ export function sampleGridPng(generator: tf.LayersModel, system: GanSystem, seed
 export async function besidePretrained(generator: tf.LayersModel, system: GanSystem | string, options: BesideOptions = {}): Promise<BesideResult> {
   const sys = typeof system === 'string' ? getSystem(system) : system;
   const samples = options.samples ?? 0;
-  const needsReference = samples > 0;
-  const reference = needsReference ? options.reference ?? (await loadReference(metricDomainOf(sys))) : undefined;
+  const reference = samples > 0 ? options.reference ?? (await loadReference(metricDomainOf(sys))) : undefined;
   const fid = reference ? evaluateGenerator(generator, sys.range, reference, { samples }).fid : undefined;
   const caption = options.caption ?? 'This run';
   const pngs = [sampleGridPng(generator, sys, options.seed)];
@@ -57,8 +56,9 @@ export async function besidePretrained(generator: tf.LayersModel, system: GanSys
   let pretrained: BesideResult['pretrained'];
   if (listPretrained().includes(sys.name)) {
     const shipped = await loadPretrained(sys.name);
-    const preFid = options.rescorePretrained && reference ? evaluateGenerator(shipped.generator, sys.range, reference, { samples }).fid : shipped.info.scores.fid;
-    const preSamples = options.rescorePretrained && reference ? samples : shipped.info.scores.samples;
+    const rescore = options.rescorePretrained === true && reference !== undefined;
+    const preFid = rescore ? evaluateGenerator(shipped.generator, sys.range, reference, { samples }).fid : shipped.info.scores.fid;
+    const preSamples = rescore ? samples : shipped.info.scores.samples;
     const minutes = shipped.info.secondsPerEpoch.reduce((a, b) => a + b, 0) / 60;
     pngs.push(sampleGridPng(shipped.generator, sys, options.seed));
     captions.push([`Pretrained: ${shipped.info.epochs} epochs, ${minutes.toFixed(0)} min`, `FID ${preFid.toFixed(1)} (${preSamples.toLocaleString('en')} samples)`]);

@@ -61,13 +61,14 @@ export async function trainStep(models: GanModels, real: tf.Tensor4D, options: S
     const y = tf.concat([ones, zeros]) as tf.Tensor2D;
     const result = await d.trainOnBatch(kind.discriminatorInputs(x), kind.discriminatorTargets(y));
     dLoss = firstLoss(result);
-    realness = realnessFromMetrics(d, result, 'both');
+    realness = realnessFromMetrics(d, result);
     tf.dispose([x, y]);
   } else {
     const onReal = await d.trainOnBatch(kind.discriminatorInputs(real, realLabels), kind.discriminatorTargets(ones, realLabels));
     const onFake = await d.trainOnBatch(kind.discriminatorInputs(fake, fakeLabels), kind.discriminatorTargets(zeros, fakeLabels));
     dLoss = 0.5 * (firstLoss(onReal) + firstLoss(onFake));
-    realness = { realP: realnessFromMetrics(d, onReal, 'real').realP, fakeP: realnessFromMetrics(d, onFake, 'fake').fakeP };
+    // Each batch holds one kind: D(real) comes from the real batch's update, D(fake) from the fake one's.
+    realness = { realP: realnessFromMetrics(d, onReal).realP, fakeP: realnessFromMetrics(d, onFake).fakeP };
   }
   tf.dispose([fake, ones, zeros, ...(realLabels ? [realLabels] : []), ...(fakeLabels ? [fakeLabels] : [])]);
   const gLoss = await updateGenerator(models, gBatch);
