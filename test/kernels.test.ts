@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { useWasm, useCpu, rng, randomValues, relativeError } from './helpers';
 import { batchNormGradient, registerBatchNormGradient, stockBatchNormGradient } from '../lib/kernels/batch-norm-grad';
+import { preluRowLength } from '../lib/kernels/leaky-relu';
 
 const TOLERANCE = 1e-4;
 
@@ -253,27 +254,34 @@ test('matMul with transposed operands (dense-layer gradients) matches cpu', asyn
   }
 });
 
-test('LeakyRelu on wasm (via Prelu) and its registered gradient match cpu and the stock formula', async () => {
-  const r = rng(31);
-  const x = randomValues([4, 6, 6, 5], r);
-  x[0] = 0; // the gradient at exactly 0 is alpha, as in tfjs's own formula
-  const dy = randomValues([4, 6, 6, 5], r);
-  const run = () => tf.tidy(() => {
-    const xt = tf.tensor4d(x, [4, 6, 6, 5]);
-    const dyt = tf.tensor4d(dy, [4, 6, 6, 5]);
-    const y = tf.leakyRelu(xt, 0.2);
-    const g = tf.grad((a: tf.Tensor) => tf.leakyRelu(a, 0.2).mul(dyt).sum())(xt);
-    // tfjs's stock gradient formula, written out: dy where x > 0, else alpha * dy.
-    const stock = tf.where(tf.greater(xt, 0), dyt, tf.mul(dyt, 0.2));
-    return [y.dataSync(), g.dataSync(), stock.dataSync()];
-  });
-  await useCpu();
-  const [yRef, gRef, stockRef] = run();
-  assert.ok(relativeError(gRef, stockRef) === 0, 'the registered gradient equals the stock formula');
-  await useWasm();
-  const [y, g] = run();
-  assert.ok(relativeError(y, yRef) < TOLERANCE, `forward: ${relativeError(y, yRef)}`);
-  assert.ok(relativeError(g, gRef) < TOLERANCE, `gradient: ${relativeError(g, gRef)}`);
+test('LeakyRelu on wasm (via Prelu in rows of 8, 2 or 1 values) and its registered gradient match cpu and the stock formula', async () => {
+  assert.deepEqual([720, 18, 105].map(preluRowLength), [8, 2, 1]);
+  for (const shape of [[4, 6, 6, 5], [2, 3, 3], [3, 5, 7]]) {
+    const r = rng(31);
+    const size = shape.reduce((a, b) => a * b, 1);
+    const x = randomValues(shape, r);
+    x[0] = 0; // the gradient at exactly 0 is alpha, as in tfjs's own formula
+    const dy = randomValues(shape, r);
+    const run = () => tf.tidy(() => {
+      const xt = tf.tensor(x, shape);
+      const dyt = tf.tensor(dy, shape);
+      const y = tf.leakyRelu(xt, 0.2);
+      const g = tf.grad((a: tf.Tensor) => tf.leakyRelu(a, 0.2).mul(dyt).sum())(xt);
+      // tfjs's stock gradient formula, written out: dy where x > 0, else alpha * dy.
+      const stock = tf.where(tf.greater(xt, 0), dyt, tf.mul(dyt, 0.2));
+      return [y.dataSync(), g.dataSync(), stock.dataSync(), y.shape];
+    });
+    await useCpu();
+    const [yRef, gRef, stockRef] = run();
+    assert.ok(relativeError(gRef as Float32Array, stockRef as Float32Array) === 0, 'the registered gradient equals the stock formula');
+    await useWasm();
+    const before = tf.memory().numTensors;
+    const [y, g, , yShape] = run();
+    assert.equal(tf.memory().numTensors, before, 'no tensor left behind');
+    assert.deepEqual(yShape, shape, `output shape for ${size} values`);
+    assert.ok(relativeError(y as Float32Array, yRef as Float32Array) < TOLERANCE, `forward ${shape}: ${relativeError(y as Float32Array, yRef as Float32Array)}`);
+    assert.ok(relativeError(g as Float32Array, gRef as Float32Array) < TOLERANCE, `gradient ${shape}: ${relativeError(g as Float32Array, gRef as Float32Array)}`);
+  }
 });
 
 test('the BatchNorm gradient without Tile equals tfjs-core\'s on cpu, for 4-D and 2-D inputs, and trains the same on wasm', async () => {
