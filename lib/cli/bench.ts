@@ -148,6 +148,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'backend', type: 'string', help: 'a backend to time it on (default: native where it loads, and wasm)', choices: ['native', 'wasm', 'cpu'], repeatable: true },
   { name: 'threads', type: 'int', help: 'wasm threads (default: 1 up to the number of cores); native uses the first or all cores', min: 1, repeatable: true },
   { name: 'iters', type: 'int', help: 'timed iterations after one warm-up iteration', min: 1, default: 3 },
+  { name: 'limit-min', type: 'int', help: 'minutes one row (model, backend, threads) may take before it is stopped and reported as not finished', min: 1, default: 20 },
   { name: 'json', type: 'boolean', help: 'print one JSON object per row instead of the table' },
   { name: 'profile', type: 'boolean', help: 'also profile one training step: per kernel its count, total ms and CPU use (threads busy); writes artifacts/profile/MODEL-BACKEND-Nt.json' },
   { name: 'child', type: 'boolean', help: 'measure one model, backend and thread count in this process', hidden: true },
@@ -364,8 +365,14 @@ async function main(args: ParsedArgs): Promise<void> {
   if (!keras) console.error('note: Keras reference skipped (.venv-keras is missing: bash scripts/setup-keras.sh sets it up)');
   const rows: BenchRow[] = [];
   for (const [model, backend, threads] of plan) {
-    const res = spawnSync(process.execPath, [__filename, '--child', '--model', model, '--backend', backend, '--threads', String(threads), '--iters', String(iters), ...(args.profile ? ['--profile'] : [])], { encoding: 'utf8' });
-    const line = res.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+    const limitMin = args['limit-min'] as number;
+    const res = spawnSync(process.execPath, [__filename, '--child', '--model', model, '--backend', backend, '--threads', String(threads), '--iters', String(iters), ...(args.profile ? ['--profile'] : [])], { encoding: 'utf8', timeout: limitMin * 60_000, killSignal: 'SIGKILL', maxBuffer: 64 << 20 });
+    const line = (res.stdout ?? '').trim().split('\n').filter((l) => l.startsWith('{')).pop();
+    if (res.error && (res.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') {
+      console.error(`${model} on ${backend} (${threads} threads) did not finish its warm-up and ${iters} timed iterations in ${limitMin} min (--limit-min); stopped`);
+      if (args.json) console.log(JSON.stringify({ model, backend, threads, batch: SYSTEMS[model].batchSize, unfinishedAfterMin: limitMin }));
+      continue;
+    }
     if (res.status !== 0 || !line) {
       console.error(`${model} on ${backend} (${threads} threads) failed: ${res.stderr.trim().split('\n').slice(-3).join(' ')}`);
       continue;
