@@ -7,6 +7,7 @@
  * `GAN_BACKEND=native|wasm|cpu` overrides the choice.
  */
 import * as tf from '@tensorflow/tfjs';
+import { installLeanBackprop } from './tape';
 
 export type BackendName = 'native' | 'wasm' | 'cpu';
 
@@ -55,6 +56,7 @@ export function loadNativeBinding(): string | undefined {
 }
 
 async function activate(name: BackendName, threads?: number): Promise<number> {
+  installLeanBackprop();
   if (name === 'wasm') {
     // Imported lazily so that choosing native or cpu never loads the wasm module.
     const { prepareWasm } = await import('./wasm');
