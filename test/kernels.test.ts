@@ -214,22 +214,23 @@ test('one-output-channel Conv2D and FusedConv2D (bias + activation) match cpu', 
   }
 });
 
-test('Sum over leading, trailing and other axes matches cpu', async () => {
+test('Sum and Mean over leading, trailing and other axes match cpu', async () => {
   const r = rng(21);
   const x = randomValues([4, 5, 6, 3], r);
   const axesList: Array<number | number[]> = [[0, 1, 2], [0], [3], [2, 3], [1], [0, 2], -1, [1, 2, 3]];
-  for (const axis of axesList) {
-    for (const keepDims of [false, true]) {
+  for (const [axis, keepDims, reduce] of axesList.flatMap((a) => [false, true].flatMap((k) => [[a, k, tf.sum], [a, k, tf.mean]] as const))) {
+    {
       const run = () => tf.tidy(() => {
-        const s = tf.sum(tf.tensor4d(x, [4, 5, 6, 3]), axis, keepDims);
+        const s = reduce(tf.tensor4d(x, [4, 5, 6, 3]), axis, keepDims);
         return { shape: s.shape, values: s.dataSync() };
       });
       await useCpu();
       const ref = run();
       await useWasm();
       const got = run();
-      assert.deepEqual(got.shape, ref.shape, `axis ${JSON.stringify(axis)} keepDims ${keepDims}`);
-      assert.ok(relativeError(got.values, ref.values) < TOLERANCE, `axis ${JSON.stringify(axis)}: ${relativeError(got.values, ref.values)}`);
+      const what = `${reduce === tf.sum ? 'sum' : 'mean'} axis ${JSON.stringify(axis)} keepDims ${keepDims}`;
+      assert.deepEqual(got.shape, ref.shape, what);
+      assert.ok(relativeError(got.values, ref.values) < TOLERANCE, `${what}: ${relativeError(got.values, ref.values)}`);
     }
   }
 });

@@ -7,7 +7,7 @@ import { conv2DBackpropFilterWasm } from './conv2d-backprop-filter';
 import { conv2DBackpropInputWasm } from './conv2d-backprop-input';
 import { unsortedSegmentSumWasm } from './unsorted-segment-sum';
 import { singleOutputConv } from './single-output-conv';
-import { sumAsMatMul, matMulWithoutTransposes } from './reductions';
+import { sumAsMatMul, meanAsMatMul, matMulWithoutTransposes } from './reductions';
 import { leakyReluViaPrelu, registerLeakyReluGradient } from './leaky-relu';
 import { registerBatchNormGradient } from './batch-norm-grad';
 
@@ -25,6 +25,7 @@ const WRAPPED: Array<[string, (stock: tf.KernelFunc) => tf.KernelFunc]> = [
   ['Conv2D', singleOutputConv],
   ['FusedConv2D', singleOutputConv],
   ['Sum', sumAsMatMul],
+  ['Mean', meanAsMatMul],
   ['BatchMatMul', matMulWithoutTransposes],
   ['LeakyRelu', leakyReluViaPrelu],
 ];

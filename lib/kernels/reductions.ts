@@ -1,7 +1,7 @@
 /**
- * Faster paths for two stock wasm kernels that gradients lean on:
+ * Faster paths for three stock wasm kernels that gradients and BatchNorm lean on:
  *
- * - Sum over leading or trailing axes: as a matrix product with a vector of ones. The bias
+ * - Sum (and Mean) over leading or trailing axes: as a matrix product with a vector of ones. The bias
  *   gradient of a convolution (sum over batch, height and width) first averages each image
  *   with AvgPool (XNNPACK, threaded, nothing to pack), which leaves a small [N, C] matrix:
  *   62 ms -> 5 ms on [256,28,28,128], against 166 ms for the stock reduction.
@@ -20,6 +20,19 @@ function normalizeAxes(axis: number | number[], rank: number): number[] {
 
 /** Wraps the stock Sum kernel. */
 export function sumAsMatMul(stock: tf.KernelFunc): tf.KernelFunc {
+  return reductionAsMatMul(stock, 'sum');
+}
+
+/**
+ * Wraps the stock Mean kernel the same way: BatchNormalization's moments in training mode
+ * (mean over batch, height and width) ran on one thread in the stock kernel, 1.3 s of the
+ * 64x64 DCGAN's 35 s step at batch 128 on wasm at 103% CPU.
+ */
+export function meanAsMatMul(stock: tf.KernelFunc): tf.KernelFunc {
+  return reductionAsMatMul(stock, 'mean');
+}
+
+function reductionAsMatMul(stock: tf.KernelFunc, kind: 'sum' | 'mean'): tf.KernelFunc {
   return ((args: KernelArgs) => {
     const { x } = args.inputs;
     const { axis, keepDims } = args.attrs as { axis: number | number[]; keepDims: boolean };
@@ -39,11 +52,11 @@ export function sumAsMatMul(stock: tf.KernelFunc): tf.KernelFunc {
       // Mean over each image's H x W, then the sum over N of [N, C] scaled by H * W.
       const [n, h, w, c] = x.shape;
       const pooled = ops.reshape(ops.run('AvgPool', { x }, { filterSize: [h, w], strides: [1, 1], pad: 'valid', dimRoundingMode: undefined }), [1, n, c]);
-      const scale = ops.fromValues([1, 1, n], new Float32Array(n).fill(h * w));
+      const scale = ops.fromValues([1, 1, n], new Float32Array(n).fill(kind === 'sum' ? h * w : 1 / n));
       const out = ops.run('BatchMatMul', { a: scale, b: pooled }, { transposeA: false, transposeB: false });
       return ops.finish(ops.reshape(out, keepDims ? [1, 1, 1, c] : [c]));
     }
-    const ones = ops.fromValues([1, leading ? 1 : r, leading ? r : 1], new Float32Array(r).fill(1));
+    const ones = ops.fromValues([1, leading ? 1 : r, leading ? r : 1], new Float32Array(r).fill(kind === 'sum' ? 1 : 1 / r));
     const out = leading
       ? ops.run('BatchMatMul', { a: ones, b: ops.reshape(x, [1, r, q]) }, { transposeA: false, transposeB: false })
       : ops.run('BatchMatMul', { a: ops.reshape(x, [1, q, r]), b: ones }, { transposeA: false, transposeB: false });
