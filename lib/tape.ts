@@ -32,8 +32,6 @@ interface EngineLike {
   gradients(f: () => tf.Tensor, xs: tf.Tensor[], dy?: tf.Tensor, allowNoGradients?: boolean): { value: tf.Tensor; grads: tf.Tensor[] };
 }
 
-const WRAPPED = Symbol('leanBackprop');
-
 /**
  * Wraps one node's gradient function: the closures it returns run as before; once every one
  * of them has run, the node's saved tensors and its outputs' gradients (`dys`) are disposed,
@@ -89,12 +87,11 @@ export function installLeanBackprop(): void {
     const keep = new Set<number>([...xs.map((x) => x.id), ...(dy ? [dy.id] : [])]);
     const recording = () => {
       const y = f();
-      // Only a first-order tape (depth 1 while f runs) is wrapped; nested ones stay stock.
+      // Only the outermost tape (depth 1 while f runs) is wrapped, each of its nodes once; a
+      // gradient taken inside f ends its f at depth 2 and stays stock.
       if (this.state.gradientDepth === 1) {
         for (const node of this.state.activeTape ?? []) {
-          if (!node.gradient || (node.gradient as unknown as Record<symbol, boolean>)[WRAPPED]) continue;
-          node.gradient = freeingGradient(this, node, keep);
-          (node.gradient as unknown as Record<symbol, boolean>)[WRAPPED] = true;
+          if (node.gradient) node.gradient = freeingGradient(this, node, keep);
         }
       }
       return y;

@@ -364,8 +364,8 @@ async function main(args: ParsedArgs): Promise<void> {
   const kerasRefs = keras ? runKeras(keras, models, iters, cores) : undefined;
   if (!keras) console.error('note: Keras reference skipped (.venv-keras is missing: bash scripts/setup-keras.sh sets it up)');
   const rows: BenchRow[] = [];
+  const limitMin = args['limit-min'] as number;
   for (const [model, backend, threads] of plan) {
-    const limitMin = args['limit-min'] as number;
     const res = spawnSync(process.execPath, [__filename, '--child', '--model', model, '--backend', backend, '--threads', String(threads), '--iters', String(iters), ...(args.profile ? ['--profile'] : [])], { encoding: 'utf8', timeout: limitMin * 60_000, killSignal: 'SIGKILL', maxBuffer: 64 << 20 });
     const line = (res.stdout ?? '').trim().split('\n').filter((l) => l.startsWith('{')).pop();
     if (res.error && (res.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') {

@@ -5,8 +5,8 @@
  * one-element alpha makes every value a row of its own: 210 ms on that tensor (2 threads, 2-vCPU
  * Xeon). Viewing the tensor as rows of 8 values with 8 equal slopes gives the same function
  * in 75 ms, about what ReLU costs (with more channels, 256, XNNPACK's wasm build aborted with
- * "null function or function signature mismatch"; 8 to 128 all measured the same). Its gradient in tfjs is Greater + Mul + Select
- * (120 ms there); dy * step(x, alpha) gives the same values (1 where x > 0, alpha elsewhere)
+ * "null function or function signature mismatch"; 8 to 128 all measured the same). Its
+ * gradient in tfjs is Greater + Mul + Select (120 ms there); dy * step(x, alpha) gives the same values (1 where x > 0, alpha elsewhere)
  * in about 15 ms. Both were measured here and are checked against the cpu backend in tests.
  */
 import * as tf from '@tensorflow/tfjs';

@@ -30,9 +30,8 @@ export async function tapeStep(models: GanModels, real: tf.Tensor4D, options: St
   // until D's backward pass ends (at batch 128 of the 64x64 model, ~0.75 GB more at the peak).
   const fakeForD = tf.tidy(() => models.generator.apply(z, { training: true }) as tf.Tensor);
   const d = tf.variableGrads(() => {
-    const fake = fakeForD;
     const onReal = models.discriminator.apply(real, { training: true }) as tf.Tensor;
-    const onFake = models.discriminator.apply(fake, { training: true }) as tf.Tensor;
+    const onFake = models.discriminator.apply(fakeForD, { training: true }) as tf.Tensor;
     realP = onReal.mean().dataSync()[0];
     fakeP = onFake.mean().dataSync()[0];
     return bce(realTarget, onReal).add(bce(0, onFake)) as tf.Scalar;
