@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { useWasm, useCpu, rng, randomValues, relativeError } from './helpers';
 import { batchNormGradient, registerBatchNormGradient, stockBatchNormGradient } from '../lib/kernels/batch-norm-grad';
 import { preluRowLength } from '../lib/kernels/leaky-relu';
+import { backpropInputTuning, phaseAxis } from '../lib/kernels/conv2d-backprop-input';
 
 const TOLERANCE = 1e-4;
 
@@ -121,6 +122,28 @@ test('conv gradient kernels match cpu on edge-case shapes', async () => {
 
 test('conv gradient kernels match cpu on 60 random shapes, strides and paddings', async () => {
   for (const [i, c] of randomCases(60, 7).entries()) await compareConvCase(c, 1000 + i);
+});
+
+test('the input gradient computed phase by phase (the path for 16+ channels) matches cpu on the same shapes', async () => {
+  const saved = backpropInputTuning.perPhaseMinChannels;
+  backpropInputTuning.perPhaseMinChannels = 1;
+  try {
+    for (const [i, c] of EDGE_CASES.entries()) await compareConvCase(c, 100 + i);
+    for (const [i, c] of randomCases(60, 11).entries()) await compareConvCase(c, 3000 + i);
+    // A layer of the size that takes this path by default (S2's first transposed convolution).
+    await compareConvCase({ x: [2, 4, 4, 16], f: [5, 5, 16, 24], s: 2, pad: 'same' }, 4000);
+  } finally {
+    backpropInputTuning.perPhaseMinChannels = saved;
+  }
+});
+
+test('phaseAxis: which outputs, taps and dy rows one phase has', () => {
+  // Stride 2, filter 5, 'same' padding 1 before, 4 outputs (S2's 2 -> 4 layer): phase 0 is
+  // outputs 1 and 3, reading taps 0, 2, 4; phase 1 is outputs 0 and 2, taps 1 and 3.
+  assert.deepEqual(phaseAxis(0, 4, 5, 2, 1), { y0: 1, count: 2, taps: 3, lo: -1, hi: 2 });
+  assert.deepEqual(phaseAxis(1, 4, 5, 2, 1), { y0: 0, count: 2, taps: 2, lo: -1, hi: 1 });
+  // A filter narrower than the stride: phase 2 has no tap.
+  assert.equal(phaseAxis(2, 6, 2, 3, 0).taps, 0);
 });
 
 test('conv2dTranspose (forward) and conv2d gradients through tf.grad match cpu', async () => {
