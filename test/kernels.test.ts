@@ -137,6 +137,27 @@ test('the input gradient computed phase by phase (the path for 16+ channels) mat
   }
 });
 
+test('Identity on wasm shares the buffer (no copy) and frees it only when the last holder is disposed', async () => {
+  await useWasm();
+  const before = tf.memory().numDataBuffers;
+  const x = tf.tensor2d([[1, 2], [3, 4]]);
+  const y = tf.clone(x);
+  assert.equal(tf.memory().numDataBuffers, before + 1, 'a clone should not allocate a second buffer');
+  x.dispose();
+  assert.deepEqual(await y.array(), [[1, 2], [3, 4]], 'the clone must outlive its source');
+  y.dispose();
+  assert.equal(tf.memory().numDataBuffers, before);
+  // Through a gradient: d/dx sum(clone(x) * x) = 2x.
+  const v = tf.tensor1d([1, -2, 3]);
+  const g = tf.grad((a: tf.Tensor) => tf.clone(a).mul(a).sum())(v);
+  assert.deepEqual(Array.from(await g.data()), [2, -4, 6]);
+  tf.dispose([v, g]);
+  const s = tf.tensor1d(['a', 'b'], 'string');
+  const sc = tf.clone(s);
+  assert.deepEqual(await sc.array(), ['a', 'b']);
+  tf.dispose([s, sc]);
+});
+
 test('phaseAxis: which outputs, taps and dy rows one phase has', () => {
   // Stride 2, filter 5, 'same' padding 1 before, 4 outputs (S2's 2 -> 4 layer): phase 0 is
   // outputs 1 and 3, reading taps 0, 2, 4; phase 1 is outputs 0 and 2, taps 1 and 3.

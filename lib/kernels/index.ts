@@ -10,6 +10,7 @@ import { singleOutputConv } from './single-output-conv';
 import { sumAsMatMul, meanAsMatMul, matMulWithoutTransposes } from './reductions';
 import { leakyReluViaPrelu, registerLeakyReluGradient } from './leaky-relu';
 import { registerBatchNormGradient } from './batch-norm-grad';
+import { identityWithoutCopy } from './identity';
 
 export { phaseFilter } from './conv2d-backprop-input';
 
@@ -28,6 +29,7 @@ const WRAPPED: Array<[string, (stock: tf.KernelFunc) => tf.KernelFunc]> = [
   ['Mean', meanAsMatMul],
   ['BatchMatMul', matMulWithoutTransposes],
   ['LeakyRelu', leakyReluViaPrelu],
+  ['Identity', identityWithoutCopy],
 ];
 
 /** Names of the kernels registered (or replaced) for the wasm backend. */
