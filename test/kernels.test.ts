@@ -10,6 +10,7 @@ import { useWasm, useCpu, rng, randomValues, relativeError } from './helpers';
 import { batchNormGradient, registerBatchNormGradient, stockBatchNormGradient } from '../lib/kernels/batch-norm-grad';
 import { preluRowLength } from '../lib/kernels/leaky-relu';
 import { backpropInputTuning, phaseAxis } from '../lib/kernels/conv2d-backprop-input';
+import { installFusedAdam, uninstallFusedAdam } from '../lib/kernels/adam';
 
 const TOLERANCE = 1e-4;
 
@@ -156,6 +157,45 @@ test('Identity on wasm shares the buffer (no copy) and frees it only when the la
   const sc = tf.clone(s);
   assert.deepEqual(await sc.array(), ['a', 'b']);
   tf.dispose([s, sc]);
+});
+
+/** Three Adam steps on two variables (a matrix and a bias) from seeded values; returns every value and moment. */
+function threeAdamSteps(seed: number): Float32Array[] {
+  const r = rng(seed);
+  const shapes = [[7, 5], [5]];
+  const vars = shapes.map((s) => tf.tidy(() => tf.variable(tf.tensor(randomValues(s, r), s))));
+  const opt = tf.train.adam(0.01, 0.5, 0.999);
+  for (let step = 0; step < 3; step++) {
+    const grads = vars.map((v) => ({ name: v.name, tensor: tf.tensor(randomValues(v.shape, r), v.shape) }));
+    opt.applyGradients(grads);
+    tf.dispose(grads.map((g) => g.tensor));
+  }
+  const moments = (opt as unknown as { accumulatedFirstMoment: Array<{ variable: tf.Variable }>; accumulatedSecondMoment: Array<{ variable: tf.Variable }> });
+  const out = [...vars, ...moments.accumulatedFirstMoment.map((m) => m.variable), ...moments.accumulatedSecondMoment.map((m) => m.variable)].map((t) => t.dataSync() as Float32Array);
+  opt.dispose();
+  tf.dispose(vars);
+  return out;
+}
+
+test('Adam fused into one kernel on wasm gives bit-identical weights and moments to the stock optimizer on cpu and on wasm', async () => {
+  await useCpu();
+  const onCpu = threeAdamSteps(5);
+  await useWasm();
+  installFusedAdam();
+  const before = tf.memory().numTensors;
+  const fused = threeAdamSteps(5);
+  assert.equal(tf.memory().numTensors, before, 'the fused update leaks no tensor');
+  uninstallFusedAdam();
+  const stockWasm = threeAdamSteps(5);
+  installFusedAdam();
+  for (let i = 0; i < onCpu.length; i++) {
+    assert.deepEqual(Array.from(fused[i]), Array.from(onCpu[i]), `tensor ${i}: fused on wasm vs stock on cpu`);
+    assert.deepEqual(Array.from(fused[i]), Array.from(stockWasm[i]), `tensor ${i}: fused vs stock on wasm`);
+  }
+  // And it is the fused kernel that ran: one GanLabAdamUpdate per variable and step.
+  const info = await tf.profile(() => { threeAdamSteps(6); });
+  assert.equal(info.kernels.filter((k) => k.name === 'GanLabAdamUpdate').length, 6);
+  assert.equal(info.kernels.filter((k) => k.name === 'Sqrt').length, 0, 'no stock element-wise Adam ops');
 });
 
 test('phaseAxis: which outputs, taps and dy rows one phase has', () => {

@@ -11,6 +11,7 @@ import { sumAsMatMul, meanAsMatMul, matMulWithoutTransposes } from './reductions
 import { leakyReluViaPrelu, registerLeakyReluGradient } from './leaky-relu';
 import { registerBatchNormGradient } from './batch-norm-grad';
 import { identityWithoutCopy } from './identity';
+import { installFusedAdam } from './adam';
 
 export { phaseFilter } from './conv2d-backprop-input';
 
@@ -39,6 +40,7 @@ const wrappedFuncs = new Set<tf.KernelFunc>();
 
 /** Registers our kernels for 'wasm', replacing the stock ones of the same name. Idempotent. */
 export function registerTrainingKernels(): void {
+  installFusedAdam();
   registerLeakyReluGradient();
   registerBatchNormGradient();
   for (const [kernelName, kernelFunc] of KERNELS) {
