@@ -75,6 +75,10 @@ test('--lr-decay-epochs: a step decay from the base learning rate, logged per ep
   const tutorial = configureSystem(getSystem('dcgan-mnist'), { lrDecayEpochs: [3] });
   assert.ok(Math.abs(tutorial.schedule!(4) - 0.00002) < 1e-12 && Math.abs(tutorial.schedule!(3) - 0.0002) < 1e-12);
   assert.equal(getSystem('dcgan-mnist').schedule, undefined, 'the registry entry is not changed');
+  // Configuring makes no tensor (they would land on whatever backend is active before the run picks one).
+  const before = tf.memory().numTensors;
+  configureSystem(getSystem('dcgan-mnist'), { lrDecayEpochs: [3] });
+  assert.equal(tf.memory().numTensors, before);
 });
 
 test('dcgan-64 on a CelebA PNG folder: partition, size and colour come from the flags', async () => {

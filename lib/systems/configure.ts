@@ -59,6 +59,14 @@ export const OPTION_NAMES: OverrideNames = {
  * A copy of `base` with the overrides applied, validated: a bad combination throws an error
  * that names the option (as `names` spells it) and what it accepts.
  */
+/** The learning rate of a system's optimizer as the registry builds it. */
+function baseLearningRate(base: GanSystem): number {
+  const optimizer = base.optimizer();
+  const lr = (optimizer as unknown as { learningRate: number }).learningRate;
+  optimizer.dispose();
+  return lr;
+}
+
 export function configureSystem(base: GanSystem, o: SystemOverrides, names: OverrideNames = OPTION_NAMES): GanSystem {
   const check = (ok: boolean, message: string) => {
     if (!ok) throw new Error(message);
@@ -89,8 +97,17 @@ export function configureSystem(base: GanSystem, o: SystemOverrides, names: Over
     check(epochs.length > 0 && epochs.every((e, i) => Number.isInteger(e) && e >= 1 && (i === 0 || e > epochs[i - 1])), `${names.lrDecayEpochs} must list increasing epoch numbers, e.g. 5,8; got ${(o.lrDecayEpochs ?? []).join(',')}.`);
     check(factor > 0 && factor < 1, `${names.lrDecayFactor} must be between 0 and 1 (e.g. 0.3); got ${factor}.`);
     check(base.schedule === undefined, `${base.name} has its own learning-rate schedule (tutorial 003's); ${names.lrDecayEpochs} does not apply to it.`);
-    const lr = o.learningRate ?? (base.optimizer() as unknown as { learningRate: number }).learningRate;
-    system.schedule = piecewiseConstant(epochs, [lr, ...epochs.map((_, k) => lr * factor ** (k + 1))]);
+    // The base rate is read when training starts, not here: building an optimizer makes tensors,
+    // and before the backend is chosen they land on tfjs's default cpu backend (which printed its
+    // "install our node backend" notice on a native run).
+    let decay: ((epoch: number) => number) | undefined;
+    system.schedule = (epoch) => {
+      if (!decay) {
+        const lr = o.learningRate ?? baseLearningRate(base);
+        decay = piecewiseConstant(epochs, [lr, ...epochs.map((_, k) => lr * factor ** (k + 1))]);
+      }
+      return decay(epoch);
+    };
   }
   if (!base.acceptsImageOptions) {
     if (o.datasetPath !== undefined) {
