@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL=2
 declare -A RECIPE=(
   [cgan-mnist]="--epochs 30 --batch-size 128"
   [dcgan-mnist]="--epochs 10 --batch-size 32 --lr 0.0006 --lr-decay-epochs 5,8 --lr-decay-factor 0.3 --metrics-every 1 --metrics-samples 2000"
-  [cgan-fashion]="--epochs 12 --batch-size 64 --metrics-every 2 --metrics-samples 2000"
+  [cgan-fashion]="--epochs 12 --batch-size 64 --lr-decay-epochs 8 --lr-decay-factor 0.3 --metrics-every 2 --metrics-samples 2000"
   [acgan-mnist]="--epochs 5 --batch-size 64 --metrics-every 1 --metrics-samples 2000"
   [dcgan-fashion]="--epochs 10 --batch-size 32"
 )
