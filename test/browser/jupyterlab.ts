@@ -217,6 +217,19 @@ async function scrollThrough(page: Page): Promise<void> {
  * cell failed (stops at once), or the kernel sits idle with cells left unrun; then inspects the
  * page and saves a screenshot to `screenshot`.
  */
+/**
+ * Shuts down every kernel the server runs. Each notebook opened in a test starts its own kernel
+ * and Lab keeps it after the page closes, so by the last notebook sixteen kernels (each with its
+ * wasm memory and threads) were alive; the sixteenth once never answered a cell (CI, 2026-11-28).
+ * A student closes a notebook's kernel too.
+ */
+export async function shutdownKernels(lab: LabServer): Promise<void> {
+  const listed = await fetch(`${lab.base}/api/kernels?token=${lab.token}`).catch(() => undefined);
+  if (!listed || !listed.ok) return;
+  const kernels = (await listed.json()) as Array<{ id: string }>;
+  await Promise.all(kernels.map((k) => fetch(`${lab.base}/api/kernels/${k.id}?token=${lab.token}`, { method: 'DELETE' }).catch(() => undefined)));
+}
+
 export async function runNotebookInLab(browser: Browser, lab: LabServer, dir: string, name: string, screenshot: string, timeoutMs = 15 * 60000): Promise<LabRunReport> {
   const started = Date.now();
   const codeCells = countCodeCells(path.join(dir, name));
@@ -257,6 +270,7 @@ export async function runNotebookInLab(browser: Browser, lab: LabServer, dir: st
     return { codeCells, executed: okReplies, failure: kernel.firstFailure(), ...seen, displayUpdates: kernel.displayUpdates, seconds: (Date.now() - started) / 1000 };
   } finally {
     await page.close();
+    await shutdownKernels(lab);
   }
 }
 

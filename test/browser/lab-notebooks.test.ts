@@ -97,6 +97,8 @@ for (const name of NOTEBOOKS) {
     if (/showPng|showImage|showFigure|showGif|showSvg|captionedGridHtml|classRowsHtml/.test(source)) assert.ok(report.images >= 1, `${name}: no image output`);
     if (/dataFrameHtml|qualityTableHtml|showTable|showSummary/.test(source)) assert.ok(report.htmlTables >= 1, `${name}: its tables did not render as HTML tables`);
     if (name === '05-training.ipynb') assert.ok(report.displayUpdates >= 2, `05: the live training display updated ${report.displayUpdates} times`);
+    const kernels = (await (await fetch(`${lab!.base}/api/kernels?token=${lab!.token}`)).json()) as unknown[];
+    assert.equal(kernels.length, 0, `${name}: ${kernels.length} kernels still running after the notebook closed`);
     console.log(`# lab ${name}: ${report.executed}/${report.codeCells} cells, ${report.images} images, ${report.htmlTables} tables, ${report.displayUpdates} live updates, ${report.seconds.toFixed(0)} s`);
   });
 }
