@@ -98,7 +98,7 @@ let stockApplyGradients: ApplyGradients | null = null;
 
 /** tfjs's applyGradients with one fused kernel per variable (same moments, same names). */
 function fusedApplyGradients(this: tf.AdamOptimizer, variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
-  if (tf.getBackend() !== 'wasm' || !tf.getKernel(ADAM_KERNEL, 'wasm')) {
+  if (tf.getBackend() !== 'wasm') {
     stockApplyGradients!.call(this, variableGradients);
     return;
   }

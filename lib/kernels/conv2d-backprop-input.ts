@@ -145,26 +145,16 @@ function perPhaseBackpropInput(ops: WasmOps, dy: tf.TensorInfo, filter: tf.Tenso
   const dx = ops.backend.makeOutput(shape, 'float32');
   const dst = ops.view(dx);
   for (const { ay, ax, out } of results) {
-    if (!out) {
-      for (let b = 0; b < n; b++) {
-        for (let k = 0; k < ay.count; k++) {
-          for (let l = 0; l < ax.count; l++) {
-            const d0 = ((b * ih + ay.y0 + k * sh) * iw + ax.y0 + l * sw) * ci;
-            dst.fill(0, d0, d0 + ci);
-          }
-        }
-      }
-      continue;
-    }
-    const src = ops.view(out);
+    // Phases with no tap or no dy in reach get zeros; the others their convolution's rows.
+    const src = out ? ops.view(out) : null;
     let s0 = 0;
     for (let b = 0; b < n; b++) {
       for (let k = 0; k < ay.count; k++) {
         const rowBase = (b * ih + ay.y0 + k * sh) * iw;
-        for (let l = 0; l < ax.count; l++) {
+        for (let l = 0; l < ax.count; l++, s0 += ci) {
           const d0 = (rowBase + ax.y0 + l * sw) * ci;
-          dst.set(src.subarray(s0, s0 + ci), d0);
-          s0 += ci;
+          if (src) dst.set(src.subarray(s0, s0 + ci), d0);
+          else dst.fill(0, d0, d0 + ci);
         }
       }
     }

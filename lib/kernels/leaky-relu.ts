@@ -6,8 +6,8 @@
  * Xeon). Viewing the tensor as rows of 8 values with 8 equal slopes gives the same function
  * in 75 ms, about what ReLU costs (with more channels, 256, XNNPACK's wasm build aborted with
  * "null function or function signature mismatch"; 8 to 128 all measured the same). Its
- * gradient in tfjs is Greater + Mul + Select (120 ms there); dy * step(x, alpha) gives the same values (1 where x > 0, alpha elsewhere)
- * in about 15 ms. Both were measured here and are checked against the cpu backend in tests.
+ * gradient in tfjs is Greater + Mul + Select (120 ms there); dy * step(x, alpha) gives the
+ * same values (1 where x > 0, alpha elsewhere) in about 15 ms. Both were measured here and are checked against the cpu backend in tests.
  */
 import * as tf from '@tensorflow/tfjs';
 import { WasmOps, WasmBackendLike, KernelArgs } from './wasm-ops';

@@ -55,10 +55,6 @@ export const OPTION_NAMES: OverrideNames = {
   bbox: 'bbox',
 };
 
-/**
- * A copy of `base` with the overrides applied, validated: a bad combination throws an error
- * that names the option (as `names` spells it) and what it accepts.
- */
 /** The learning rate of a system's optimizer as the registry builds it. */
 function baseLearningRate(base: GanSystem): number {
   const optimizer = base.optimizer();
@@ -67,6 +63,10 @@ function baseLearningRate(base: GanSystem): number {
   return lr;
 }
 
+/**
+ * A copy of `base` with the overrides applied, validated: a bad combination throws an error
+ * that names the option (as `names` spells it) and what it accepts.
+ */
 export function configureSystem(base: GanSystem, o: SystemOverrides, names: OverrideNames = OPTION_NAMES): GanSystem {
   const check = (ok: boolean, message: string) => {
     if (!ok) throw new Error(message);

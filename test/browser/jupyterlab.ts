@@ -212,11 +212,13 @@ async function scrollThrough(page: Page): Promise<void> {
   });
 }
 
-/**
- * Opens `name` in Lab, runs Run > Run All Cells and waits until every code cell has replied, a
- * cell failed (stops at once), or the kernel sits idle with cells left unrun; then inspects the
- * page and saves a screenshot to `screenshot`.
- */
+/** The ids of the kernels the server is running. */
+export async function runningKernels(lab: LabServer): Promise<string[]> {
+  const listed = await fetch(`${lab.base}/api/kernels?token=${lab.token}`);
+  if (!listed.ok) throw new Error(`GET /api/kernels answered ${listed.status}`);
+  return ((await listed.json()) as Array<{ id: string }>).map((k) => k.id);
+}
+
 /**
  * Shuts down every kernel the server runs. Each notebook opened in a test starts its own kernel
  * and Lab keeps it after the page closes, so by the last notebook sixteen kernels (each with its
@@ -224,12 +226,15 @@ async function scrollThrough(page: Page): Promise<void> {
  * A student closes a notebook's kernel too.
  */
 export async function shutdownKernels(lab: LabServer): Promise<void> {
-  const listed = await fetch(`${lab.base}/api/kernels?token=${lab.token}`).catch(() => undefined);
-  if (!listed || !listed.ok) return;
-  const kernels = (await listed.json()) as Array<{ id: string }>;
-  await Promise.all(kernels.map((k) => fetch(`${lab.base}/api/kernels/${k.id}?token=${lab.token}`, { method: 'DELETE' }).catch(() => undefined)));
+  const ids = await runningKernels(lab).catch(() => [] as string[]);
+  await Promise.all(ids.map((id) => fetch(`${lab.base}/api/kernels/${id}?token=${lab.token}`, { method: 'DELETE' }).catch(() => undefined)));
 }
 
+/**
+ * Opens `name` in Lab, runs Run > Run All Cells and waits until every code cell has replied, a
+ * cell failed (stops at once), or the kernel sits idle with cells left unrun; then inspects the
+ * page and saves a screenshot to `screenshot`.
+ */
 export async function runNotebookInLab(browser: Browser, lab: LabServer, dir: string, name: string, screenshot: string, timeoutMs = 15 * 60000): Promise<LabRunReport> {
   const started = Date.now();
   const codeCells = countCodeCells(path.join(dir, name));

@@ -18,7 +18,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Browser } from 'playwright-core';
 import { launchChromium, screenshotPath } from './chromium';
-import { REPO, LabServer, startLab, runNotebookInLab, openWithoutRunning, decodeKernelFrame } from './jupyterlab';
+import { REPO, LabServer, startLab, runNotebookInLab, runningKernels, openWithoutRunning, decodeKernelFrame } from './jupyterlab';
 
 const work = path.join(REPO, 'build', 'e2e', 'lab');
 const notebookDir = path.join(work, 'notebooks');
@@ -97,7 +97,7 @@ for (const name of NOTEBOOKS) {
     if (/showPng|showImage|showFigure|showGif|showSvg|captionedGridHtml|classRowsHtml/.test(source)) assert.ok(report.images >= 1, `${name}: no image output`);
     if (/dataFrameHtml|qualityTableHtml|showTable|showSummary/.test(source)) assert.ok(report.htmlTables >= 1, `${name}: its tables did not render as HTML tables`);
     if (name === '05-training.ipynb') assert.ok(report.displayUpdates >= 2, `05: the live training display updated ${report.displayUpdates} times`);
-    const kernels = (await (await fetch(`${lab!.base}/api/kernels?token=${lab!.token}`)).json()) as unknown[];
+    const kernels = await runningKernels(lab!);
     assert.equal(kernels.length, 0, `${name}: ${kernels.length} kernels still running after the notebook closed`);
     console.log(`# lab ${name}: ${report.executed}/${report.codeCells} cells, ${report.images} images, ${report.htmlTables} tables, ${report.displayUpdates} live updates, ${report.seconds.toFixed(0)} s`);
   });
