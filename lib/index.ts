@@ -7,7 +7,7 @@
 // What every lesson uses.
 export * as tf from '@tensorflow/tfjs';
 export { setup, showPng, showGif, showHtml, showSvg, showImage, showFigure, showTable, showSummary, maxAbsDifference } from './notebook';
-export { quickOr, isQuickMode } from './config';
+export { quickOr, isQuickMode, lessonMode } from './config';
 export { setGlobalSeed } from './random';
 export { initBackend } from './backend';
 export { getSystem, buildSystem } from './systems/registry';
@@ -30,3 +30,4 @@ export * as training from './training';
 export * as metrics from './metrics';
 export * as systems from './systems';
 export * as notebook from './notebook';
+export * as check from './lessons/check';

@@ -12,7 +12,7 @@ import * as fs from 'fs';
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { initBackend, BackendInfo, BackendName } from './backend';
-import { isQuickMode, QUICK_ENV } from './config';
+import { LessonMode, resolveLessonMode, setLessonMode, checksAreStrict, QUICK_ENV, MODE_ENV } from './config';
 import { setGlobalSeed } from './random';
 import { Figure, figureSvg } from './visual/plot';
 import { dataFrameHtml, escapeHtml } from './visual/table';
@@ -51,8 +51,15 @@ export function inNotebook(): boolean {
 // setup()
 
 export interface SetupOptions<S extends object> {
+  /**
+   * The lesson's size: 'quick' (a few steps, as CI runs it), 'class' (fits a classroom lesson)
+   * or 'full' (the tutorial's own size). GAN_QUICK=1 and GAN_MODE still win over it.
+   */
+  mode?: LessonMode;
   /** The sizes of a full run (epochs, steps, batch...), kept in one place at the top of a notebook. */
   full?: S;
+  /** What class mode changes in `full`. */
+  class?: Partial<S>;
   /** What quick mode (GAN_QUICK=1, as CI runs the notebooks) changes in `full`. */
   quick?: Partial<S>;
   /** Seeds Math.random, and with it every unseeded TensorFlow.js random op (repeatable runs). */
@@ -62,8 +69,8 @@ export interface SetupOptions<S extends object> {
   /** Worker threads for wasm (default: every core). */
   threads?: number;
   /**
-   * Name of the notebook's run folder: `runDir` is `../runs/notebook-<run>`, with `-quick`
-   * appended in quick mode so that a quick run never resumes (or spoils) a full one.
+   * Name of the notebook's run folder: `runDir` is `../runs/notebook-<run>-<mode>`, so that a
+   * quick or class run never resumes (or spoils) a full one.
    */
   run?: string;
 }
@@ -73,17 +80,27 @@ export interface NotebookSetup<S extends object> {
   tf: typeof tf;
   /** The backend that was chosen, and why. */
   backend: BackendInfo;
+  /** The mode this lesson runs in. */
+  mode: LessonMode;
   /** True in quick mode. */
   quick: boolean;
-  /** `full`, with `quick`'s values over it in quick mode. */
+  /** True when lesson checks throw on a difference (quick mode, CI) rather than print a note. */
+  strictChecks: boolean;
+  /** `full`, with the mode's values over it. */
   sizes: S;
-  /** The run folder named by `run` (`../runs/notebook-scratch` without it). */
+  /** The run folder named by `run` (`../runs/notebook-scratch-<mode>` without it). */
   runDir: string;
 }
 
-/** The run folder of a notebook's run called `name`, beside the notebooks (`-quick` in quick mode). */
-export function notebookRunDir(name: string, quick = isQuickMode()): string {
-  return `../runs/notebook-${name}${quick ? '-quick' : ''}`;
+/** The run folder of a notebook's run called `name` in `mode`, beside the notebooks. */
+export function notebookRunDir(name: string, mode: LessonMode = resolveLessonMode()): string {
+  return `../runs/notebook-${name}-${mode}`;
+}
+
+/** The sizes of `mode`: `full`, with the mode's own values over it. */
+export function sizesFor<S extends object>(mode: LessonMode, options: Pick<SetupOptions<S>, 'full' | 'class' | 'quick'>): S {
+  const over = mode === 'quick' ? options.quick : mode === 'class' ? options.class : undefined;
+  return { ...(options.full ?? {}), ...(over ?? {}) } as S;
 }
 
 /** The reason for the backend choice, in a few words. */
@@ -100,24 +117,35 @@ function formatSizes(sizes: object): string {
   return Object.entries(sizes).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${typeof v === 'number' ? v.toLocaleString('en') : String(v)}`).join(', ');
 }
 
+/** Why the lesson runs in `mode`, in a few words. */
+function modeReason(mode: LessonMode, requested?: LessonMode): string {
+  const quickEnv = process.env[QUICK_ENV];
+  if (mode === 'quick' && quickEnv && quickEnv !== '0' && quickEnv.toLowerCase() !== 'false') return `${QUICK_ENV}=${quickEnv}`;
+  if (process.env[MODE_ENV]) return `${MODE_ENV}=${process.env[MODE_ENV]}`;
+  return requested ? 'set in this cell' : 'the default';
+}
+
 /**
  * The one call at the top of a notebook: initialises the TensorFlow.js backend (`initBackend`),
- * seeds the random generators if asked, picks the sizes of this run (full or quick mode), and
- * prints one line saying which backend, which mode and which sizes.
+ * seeds the random generators if asked, picks the sizes of this run (quick, class or full mode),
+ * and prints one line saying which backend, which mode and which sizes.
  *
- *     const { tf, sizes, runDir } = await lab.setup({ seed: 1, run: 'dcgan-mnist', full: { steps: 234 }, quick: { steps: 4 } });
+ *     const { tf, sizes, runDir } = await lab.setup({ mode: 'class', seed: 1, run: 'dcgan-mnist',
+ *       full: { steps: 234 }, class: { steps: 60 }, quick: { steps: 4 } });
  */
 export async function setup<S extends object = Record<string, never>>(options: SetupOptions<S> = {}): Promise<NotebookSetup<S>> {
+  const mode = resolveLessonMode(options.mode ?? 'full');
+  setLessonMode(mode);
   const backend = await initBackend(options.backend, { verbose: false, threads: options.threads });
-  const quick = isQuickMode();
-  const sizes = { ...(options.full ?? {}), ...(quick ? options.quick ?? {} : {}) } as S;
+  const sizes = sizesFor(mode, options);
   if (options.seed !== undefined) setGlobalSeed(options.seed);
-  const mode = quick ? `quick mode (${QUICK_ENV}=1)` : `full mode (${QUICK_ENV}=1 for a short run)`;
+  const strictChecks = checksAreStrict(mode);
   const listed = Object.keys(sizes).length ? `: ${formatSizes(sizes)}` : '';
   const seed = options.seed !== undefined ? ` · seed ${options.seed}` : '';
-  const runDir = notebookRunDir(options.run ?? 'scratch', quick);
-  console.log(`Backend ${backend.name} (${backend.threads} thread${backend.threads === 1 ? '' : 's'}; ${shortReason(backend)}) · ${mode}${listed}${seed}${options.run ? ` · runs in ${runDir}` : ''}`);
-  return { tf, backend, quick, sizes, runDir };
+  const runDir = notebookRunDir(options.run ?? 'scratch', mode);
+  const checks = strictChecks ? 'checks strict' : 'checks friendly';
+  console.log(`Backend ${backend.name} (${backend.threads} thread${backend.threads === 1 ? '' : 's'}; ${shortReason(backend)}) · ${mode} mode (${modeReason(mode, options.mode)})${listed}${seed} · ${checks}${options.run ? ` · runs in ${runDir}` : ''}`);
+  return { tf, backend, mode, quick: mode === 'quick', strictChecks, sizes, runDir };
 }
 
 // ---------------------------------------------------------------------------------------------

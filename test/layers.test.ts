@@ -8,7 +8,7 @@
  *   2  training/   steps, loop, callbacks, checkpoints
  *   3  metrics/    sample quality (may use training's callback interface, never the reverse)
  *   4  systems/    the registry and runTraining: data, models, training and metrics assembled
- *   5  cli/, web/, index (what the notebooks import)
+ *   5  cli/, web/, lessons/ (lesson checks), index (what the notebooks import)
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -23,7 +23,7 @@ const FLOORS: Array<[RegExp, number, string]> = [
   [/^training\//, 2, 'training'],
   [/^metrics\//, 3, 'metrics'],
   [/^systems\//, 4, 'systems'],
-  [/^(cli|web)\/|^index\.js$/, 5, 'tools'],
+  [/^(cli|web|lessons)\/|^index\.js$/, 5, 'tools'],
 ];
 
 export function floorOf(file: string): { floor: number; name: string } {

@@ -190,12 +190,14 @@ test('maxAbsDifference compares tensors, lists and models, and refuses different
   m2.dispose();
 });
 
-test('setup: one line about backend and mode, quick sizes over full ones, seeded', async () => {
-  const saved = { quick: process.env.GAN_QUICK, backend: process.env.GAN_BACKEND, log: console.log };
+test('setup: one line about backend and mode, quick or class sizes over full ones, seeded', async () => {
+  const saved = { quick: process.env.GAN_QUICK, backend: process.env.GAN_BACKEND, mode: process.env.GAN_MODE, checks: process.env.GAN_CHECKS, log: console.log };
   const lines: string[] = [];
   console.log = (...args: unknown[]) => { lines.push(args.join(' ')); };
   try {
     delete process.env.GAN_BACKEND;
+    delete process.env.GAN_MODE;
+    delete process.env.GAN_CHECKS;
     process.env.GAN_QUICK = '1';
     const quick = await setup({ backend: 'cpu', seed: 3, run: 'dcgan-mnist', full: { steps: 234, batch: 256 }, quick: { steps: 4 } });
     assert.deepEqual(quick.sizes, { steps: 4, batch: 256 });
@@ -207,16 +209,24 @@ test('setup: one line about backend and mode, quick sizes over full ones, seeded
     process.env.GAN_QUICK = '0';
     const full = await setup({ backend: 'cpu', seed: 3, full: { steps: 234, batch: 256 }, quick: { steps: 4 } });
     assert.deepEqual(full.sizes, { steps: 234, batch: 256 });
-    assert.equal(full.runDir, '../runs/notebook-scratch');
+    assert.equal(full.runDir, '../runs/notebook-scratch-full');
+    assert.equal(full.strictChecks, false);
     assert.equal(Math.random(), first, 'the same seed gives the same random sequence');
     const none = await setup({ backend: 'cpu' });
     assert.deepEqual(none.sizes, {});
+    const inClass = await setup({ backend: 'cpu', mode: 'class', run: 'dcgan-mnist', full: { steps: 234, batch: 256 }, class: { steps: 60 }, quick: { steps: 4 } });
+    assert.deepEqual(inClass.sizes, { steps: 60, batch: 256 });
+    assert.equal(inClass.mode, 'class');
+    assert.equal(inClass.runDir, '../runs/notebook-dcgan-mnist-class');
   } finally {
     console.log = saved.log;
     if (saved.quick === undefined) delete process.env.GAN_QUICK; else process.env.GAN_QUICK = saved.quick;
     if (saved.backend !== undefined) process.env.GAN_BACKEND = saved.backend;
+    if (saved.mode !== undefined) process.env.GAN_MODE = saved.mode;
+    if (saved.checks !== undefined) process.env.GAN_CHECKS = saved.checks;
   }
-  assert.equal(lines.length, 3, 'one line per setup() call');
-  assert.match(lines[0], /^Backend cpu .*quick mode \(GAN_QUICK=1\): steps=4, batch=256 · seed 3 · runs in \.\.\/runs\/notebook-dcgan-mnist-quick$/);
-  assert.match(lines[1], /full mode .*steps=234, batch=256/);
+  assert.equal(lines.length, 4, 'one line per setup() call');
+  assert.match(lines[0], /^Backend cpu .*quick mode \(GAN_QUICK=1\): steps=4, batch=256 · seed 3 · checks strict · runs in \.\.\/runs\/notebook-dcgan-mnist-quick$/);
+  assert.match(lines[1], /full mode \(the default\): steps=234, batch=256 · seed 3 · checks friendly$/);
+  assert.match(lines[3], /class mode \(set in this cell\): steps=60, batch=256 · checks friendly · runs in \.\.\/runs\/notebook-dcgan-mnist-class$/);
 });

@@ -88,7 +88,7 @@ test('resume: 2 epochs, stop, resume to 4 equals 4 epochs straight (same seed, s
   const straight = await runTraining({ ...common, outDir: path.join(tmp, 'straight'), epochs: 4 });
   const first = await runTraining({ ...common, outDir: path.join(tmp, 'resumed'), epochs: 2 });
   assert.equal(first.history.length, 2);
-  const resumed = await runTraining({ ...common, outDir: path.join(tmp, 'resumed'), epochs: 4 });
+  const resumed = await runTraining({ ...common, outDir: path.join(tmp, 'resumed'), epochs: 4, resume: true });
   assert.equal(resumed.resumedFrom, 2);
   assert.deepEqual(resumed.history.map((h) => h.epoch), [1, 2, 3, 4]);
   assert.deepEqual(resumed.history.map((h) => h.gLoss), straight.history.map((h) => h.gLoss));
@@ -105,8 +105,8 @@ test('a corrupt checkpoint is refused with what to do', async () => {
   const outDir = path.join(tmp, 'corrupt');
   await runTraining({ model: 'dcgan-mnist', batchSize: 8, maxStepsPerEpoch: 1, epochs: 1, images, outDir, progress: false });
   fs.writeFileSync(path.join(outDir, 'checkpoint', 'generator', 'model.json'), '{ not json');
-  await assert.rejects(runTraining({ model: 'dcgan-mnist', batchSize: 8, maxStepsPerEpoch: 1, epochs: 2, images, outDir, progress: false }), /Cannot resume from .*checkpoint: .*not valid JSON.*Move the run folder aside/);
-  await assert.rejects(runTraining({ model: 'dcgan-fashion', batchSize: 8, maxStepsPerEpoch: 1, epochs: 2, images, outDir, progress: false }), /Cannot resume .*"dcgan-mnist", not "dcgan-fashion"/);
+  await assert.rejects(runTraining({ model: 'dcgan-mnist', batchSize: 8, maxStepsPerEpoch: 1, epochs: 2, images, outDir, progress: false, resume: true }), /Cannot resume from .*checkpoint: .*not valid JSON.*Move the run folder aside/);
+  await assert.rejects(runTraining({ model: 'dcgan-fashion', batchSize: 8, maxStepsPerEpoch: 1, epochs: 2, images, outDir, progress: false, resume: true }), /Cannot resume .*"dcgan-mnist", not "dcgan-fashion"/);
 });
 
 test('memory stays flat over training epochs', async () => {
@@ -175,7 +175,7 @@ test('a stop signal (Ctrl-C, SIGTERM) ends after the current step, saves a check
   assert.equal(state.epoch, 1);
   assert.equal(state.partial, true);
   assert.equal(process.listenerCount('SIGINT') + process.listenerCount('SIGTERM'), 0, 'the handlers are removed after training');
-  const resumed = await runTraining({ ...common, callbacks: [stopOnInterrupt()] });
+  const resumed = await runTraining({ ...common, callbacks: [stopOnInterrupt()], resume: true });
   assert.equal(resumed.resumedFrom, 1);
   assert.deepEqual(resumed.history.map((h) => h.epoch), [1, 2, 3]);
 });
@@ -274,3 +274,92 @@ test('the Keras-style step reads D(real) and D(fake) from D\'s own update (compi
   tf.dispose([yTrue, yPred, real]);
   tf.disposeVariables();
 });
+
+/** The dcgan-mnist discriminator of a lesson whose student removed both Dropout layers. */
+function discriminatorWithoutDropout(extraUnits = 0): tf.Sequential {
+  const d = tf.sequential();
+  d.add(tf.layers.conv2d({ filters: 64, kernelSize: 3, strides: 2, padding: 'same', inputShape: [28, 28, 1] }));
+  d.add(tf.layers.leakyReLU({ alpha: 0.2 }));
+  d.add(tf.layers.conv2d({ filters: 64, kernelSize: 3, strides: 2, padding: 'same' }));
+  d.add(tf.layers.leakyReLU({ alpha: 0.2 }));
+  d.add(tf.layers.flatten());
+  if (extraUnits) d.add(tf.layers.dense({ units: extraUnits }));
+  d.add(tf.layers.dense({ units: 1, activation: 'sigmoid' }));
+  d.compile({ loss: 'binaryCrossentropy', optimizer: tf.train.adam(0.0002, 0.5), metrics: ['accuracy'] });
+  return d;
+}
+
+test("runTraining trains the lesson's own networks with its own step, and says how they differ from the library's", async () => {
+  await useWasm();
+  const { defineGenerator, defineGan } = await import('../lib/models/dcgan-mnist');
+  const images = tf.tidy(() => tf.randomUniform([32, 28, 28, 1], 0, 1, 'float32', 5)) as tf.Tensor4D;
+  const d = discriminatorWithoutDropout();
+  const g = defineGenerator(100);
+  const gan = defineGan(g, d);
+  const before = flatWeights(d);
+  let stepsByLesson = 0;
+  const { trainStep } = await import('../lib/training/step');
+  const outDir = path.join(tmp, 'lesson-networks');
+  const said: string[] = [];
+  const log = console.log;
+  console.log = (...xs: unknown[]) => { said.push(xs.join(' ')); };
+  const result = await runTraining({
+    model: 'dcgan-mnist', outDir, images, epochs: 1, batchSize: 8, maxStepsPerEpoch: 2, seed: 3,
+    models: { generator: g, discriminator: d, gan },
+    step: async (models, real, options) => { stepsByLesson++; return trainStep(models, real, options); },
+  }).finally(() => { console.log = log; });
+  assert.equal(result.models.discriminator, d, 'the very model object passed in is trained');
+  assert.notDeepEqual(flatWeights(d), before, "the lesson's discriminator moved");
+  assert.equal(stepsByLesson, 2, "the lesson's step ran every step");
+  assert.equal(result.networks.source, 'lesson');
+  assert.equal(result.networks.step, 'lesson');
+  assert.deepEqual(result.networks.discriminator.layers, ['Conv2D', 'LeakyReLU', 'Conv2D', 'LeakyReLU', 'Flatten', 'Dense']);
+  assert.deepEqual(result.networks.differences.discriminator, ["Dropout: 0 here, 2 in the library's dcgan-mnist"]);
+  assert.deepEqual(result.networks.differences.generator, []);
+  const written = JSON.parse(fs.readFileSync(path.join(outDir, 'networks.json'), 'utf8'));
+  assert.deepEqual(written.differences.discriminator, result.networks.differences.discriminator);
+  assert.match(said.join('\n'), /Training your networks with your training step:\n {2}generator: 1,164,289 parameters.*the same layers as the library's\n {2}discriminator: 40,705 parameters, 6 layers \(Conv2D, LeakyReLU, Conv2D, LeakyReLU, Flatten, Dense\) — differs from the library's: Dropout: 0 here, 2/);
+  // The library's networks, for contrast: no differences listed, 8 layers.
+  const library = await runTraining({ model: 'dcgan-mnist', outDir: path.join(tmp, 'library-networks'), images, epochs: 1, batchSize: 8, maxStepsPerEpoch: 1, progress: false });
+  assert.equal(library.networks.source, 'library');
+  assert.equal(library.networks.discriminator.layers.length, 8);
+  tf.dispose(images);
+});
+
+test('a run starts afresh unless asked to resume, and resuming loads into the lesson\'s own networks', async () => {
+  await useWasm();
+  const { defineGenerator, defineGan } = await import('../lib/models/dcgan-mnist');
+  const images = tf.tidy(() => tf.randomUniform([32, 28, 28, 1], 0, 1, 'float32', 6)) as tf.Tensor4D;
+  const outDir = path.join(tmp, 'fresh-or-resume');
+  const common = { model: 'dcgan-mnist', outDir, images, batchSize: 8, maxStepsPerEpoch: 1, seed: 4, progress: false };
+  await runTraining({ ...common, epochs: 3 });
+  assert.equal(epochImages(outDir).length, 3);
+  // An experiment with another setting: trains from epoch 1, and the old run's grids are gone.
+  const fresh = await runTraining({ ...common, epochs: 2, realLabel: 0.9 });
+  assert.equal(fresh.resumedFrom, 0);
+  assert.deepEqual(fresh.history.map((h) => h.epoch), [1, 2]);
+  assert.equal(epochImages(outDir).length, 2, 'the earlier run\'s third grid was removed');
+  assert.equal(fs.readFileSync(path.join(outDir, 'log.csv'), 'utf8').trim().split('\n').length, 3);
+  // resume: true with the lesson's own networks continues into those objects.
+  const d = discriminatorWithoutDropout();
+  const g = defineGenerator(100);
+  const gan = defineGan(g, d);
+  const lessonDir = path.join(tmp, 'lesson-resume');
+  const first = await runTraining({ ...common, outDir: lessonDir, epochs: 1, models: { generator: g, discriminator: d, gan } });
+  const saved = flatWeights(first.models.discriminator);
+  const d2 = discriminatorWithoutDropout();
+  const g2 = defineGenerator(100);
+  const gan2 = defineGan(g2, d2);
+  const resumed = await runTraining({ ...common, outDir: lessonDir, epochs: 1, resume: true, models: { generator: g2, discriminator: d2, gan: gan2 } });
+  assert.equal(resumed.resumedFrom, 1);
+  assert.deepEqual(flatWeights(d2), saved, 'the checkpoint was loaded into the lesson\'s discriminator');
+  // Resuming a run of the library's networks into a changed network is refused with the fix.
+  const d3 = discriminatorWithoutDropout(4);
+  const g3 = defineGenerator(100);
+  await assert.rejects(runTraining({ ...common, epochs: 4, resume: true, models: { generator: g3, discriminator: d3, gan: defineGan(g3, d3) } }), /Cannot resume from .*discriminator has other weights than yours.*resume: false/);
+  tf.dispose(images);
+});
+
+function epochImages(dir: string): string[] {
+  return fs.readdirSync(dir).filter((f) => /^image_at_epoch_\d+\.png$/.test(f));
+}

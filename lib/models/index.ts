@@ -9,3 +9,4 @@ export * from './kinds';
 export * from './latent';
 export * from './files';
 export * from './pretrained';
+export * from './describe';

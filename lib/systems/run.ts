@@ -12,7 +12,9 @@ import { setGlobalSeed, setRandomState } from '../random';
 import { trainGan, EpochLogs, GanCallback } from '../training/loop';
 import { GanModels } from '../models/gan';
 import { kindOf } from '../models/kinds';
-import { hasCheckpoint, loadCheckpoint } from '../training/checkpoint';
+import { hasCheckpoint, loadCheckpoint, loadCheckpointInto, checkpointDir } from '../training/checkpoint';
+import { TrainStepFn } from '../training/step';
+import { describeNetwork, layerList, networkDifferences, NetworkDescription } from '../models/describe';
 import { epochImages, csvLogger, checkpoints, defaultProgress, epochImageFiles } from '../training/callbacks';
 import { gifFromPngFiles } from '../visual/gif';
 import { learningRateSchedule } from '../training/schedule';
@@ -43,8 +45,21 @@ export interface RunOptions {
   realLabel?: number;
   /** Checkpoint every N epochs (default: the system's, else 1; the last epoch and a stop are always saved). */
   checkpointEvery?: number;
-  /** Continue from the run folder's checkpoint if there is one (default true). */
+  /**
+   * Continue from the run folder's checkpoint if there is one (default false: a run starts
+   * afresh, and the files an earlier run left in the folder are removed, so an experiment
+   * that changed a setting trains with it; the trainer passes true).
+   */
   resume?: boolean;
+  /**
+   * The lesson's own networks to train instead of building the system's: what a notebook's
+   * cells wrote is what trains. The composite must be the generator followed by the frozen
+   * discriminator, compiled (as the lesson's `defineGan` makes it). On resume the checkpoint's
+   * weights and optimizer state are loaded into these same objects.
+   */
+  models?: Pick<GanModels, 'generator' | 'discriminator' | 'gan'>;
+  /** The lesson's own training step instead of the system's (same signature as `lab.trainStep`). */
+  step?: TrainStepFn;
   /** Extra callbacks (metrics, stop on a signal...). */
   callbacks?: GanCallback[];
   /** Training images already loaded and scaled (otherwise the system loads its dataset). */
@@ -63,10 +78,67 @@ export interface RunResult {
   system: GanSystem;
   models: GanModels;
   history: EpochLogs[];
+  /** What was trained: whose networks and step, each network's layers and parameters. */
+  networks: RunNetworks;
   /** Epochs that were already done when this run started (0 for a fresh run). */
   resumedFrom: number;
   interrupted: boolean;
   files: { gif?: string; losses: string; log: string; generator: string };
+}
+
+/** What a run trained, as written to `networks.json` in its folder and printed when it starts. */
+export interface RunNetworks {
+  /** 'lesson' when the caller passed its own networks, else 'library' (the registry's). */
+  source: 'lesson' | 'library';
+  /** 'lesson' when the caller passed its own step, else the system's step. */
+  step: 'lesson' | 'library';
+  generator: NetworkDescription;
+  discriminator: NetworkDescription;
+  /** How each network differs from the library's (empty when the same, or when they are the library's). */
+  differences: { generator: string[]; discriminator: string[] };
+}
+
+/** The run's networks described, and compared with the library's when they are the lesson's own. */
+function describeRunNetworks(system: GanSystem, models: GanModels, source: 'lesson' | 'library', step: 'lesson' | 'library'): RunNetworks {
+  const generator = describeNetwork(models.generator);
+  const discriminator = describeNetwork(models.discriminator);
+  const differences = { generator: [] as string[], discriminator: [] as string[] };
+  if (source === 'lesson') {
+    const library = system.buildNetworks();
+    differences.generator = networkDifferences(generator, describeNetwork(library.generator), `the library's ${system.name}`);
+    differences.discriminator = networkDifferences(discriminator, describeNetwork(library.discriminator), `the library's ${system.name}`);
+    library.generator.dispose();
+    library.discriminator.dispose();
+  }
+  return { source, step, generator, discriminator, differences };
+}
+
+/** The lines a run prints about its networks: whose, how big, and how they differ from the library's. */
+export function networksLines(n: RunNetworks): string[] {
+  const whose = n.source === 'lesson' ? 'your' : "the library's";
+  const line = (name: 'generator' | 'discriminator') => {
+    const d = n[name];
+    const diff = n.differences[name];
+    const note = n.source === 'lesson' ? (diff.length ? ` — differs from the library's: ${diff.join('; ')}` : " — the same layers as the library's") : '';
+    return `  ${name}: ${d.params.toLocaleString('en')} parameters, ${d.layers.length} layers (${layerList(d.layers)})${note}`;
+  };
+  return [`Training ${whose} networks with ${n.step === 'lesson' ? 'your' : "the library's"} training step:`, line('generator'), line('discriminator')];
+}
+
+/** What an earlier run leaves in a folder, removed before a fresh run so that nothing of it is shown as this run's. */
+function clearEarlierRun(dirs: { outDir: string; logDir: string; modelDir: string }, systemName: string): boolean {
+  const targets = [
+    checkpointDir(dirs.modelDir),
+    path.join(dirs.modelDir, 'generator'),
+    path.join(dirs.logDir, 'log.csv'),
+    path.join(dirs.outDir, `${systemName}.gif`),
+    path.join(dirs.outDir, 'losses.svg'),
+    path.join(dirs.outDir, 'metrics.svg'),
+    path.join(dirs.outDir, 'networks.json'),
+    ...epochImageFiles(dirs.outDir),
+  ].filter((f) => fs.existsSync(f));
+  for (const f of targets) fs.rmSync(f, { recursive: true, force: true });
+  return targets.length > 0;
 }
 
 export async function runTraining(options: RunOptions): Promise<RunResult> {
@@ -94,24 +166,42 @@ async function trainLocked(options: RunOptions, system: GanSystem, { logDir, mod
   let models: GanModels;
   let history: EpochLogs[] = [];
   let resumedFrom = 0;
-  if ((options.resume ?? true) && hasCheckpoint(modelDir)) {
-    const loaded = await loadCheckpoint(modelDir, system);
-    models = loaded.models;
-    history = loaded.state.history;
-    resumedFrom = loaded.state.epoch;
-    if (loaded.state.randomState) setRandomState(loaded.state.randomState);
-    if (options.progress ?? true) console.log(`Resuming ${system.name} from ${modelDir} after epoch ${resumedFrom}.`);
+  const progressOn = options.progress ?? true;
+  const resuming = (options.resume ?? false) && hasCheckpoint(modelDir);
+  const given = options.models
+    ? assembleGiven(system, options.models)
+    : undefined;
+  if (resuming) {
+    if (given) {
+      const state = await loadCheckpointInto(modelDir, given, system.name);
+      models = given;
+      history = state.history;
+      resumedFrom = state.epoch;
+      if (state.randomState) setRandomState(state.randomState);
+    } else {
+      const loaded = await loadCheckpoint(modelDir, system);
+      models = loaded.models;
+      history = loaded.state.history;
+      resumedFrom = loaded.state.epoch;
+      if (loaded.state.randomState) setRandomState(loaded.state.randomState);
+    }
+    if (progressOn) console.log(`Resuming ${system.name} from ${modelDir} after epoch ${resumedFrom}.`);
   } else {
+    const cleared = clearEarlierRun({ outDir: options.outDir, logDir, modelDir }, system.name);
+    if (cleared && progressOn) console.log(`Starting afresh in ${options.outDir}: an earlier run's files there were removed (resume: true continues a run instead).`);
     if (options.seed !== undefined) setGlobalSeed(options.seed);
-    models = buildSystem(system);
+    models = given ?? buildSystem(system);
   }
+  const networks = describeRunNetworks(system, models, given ? 'lesson' : 'library', options.step ? 'lesson' : 'library');
+  writeFileAtomic(path.join(options.outDir, 'networks.json'), `${JSON.stringify(networks, null, 1)}\n`);
+  if (progressOn) console.log(networksLines(networks).join('\n'));
   const data = options.images ? { images: options.images, labels: options.labels } : await system.loadImages(options.limit);
   const images = data.images;
   const progress = defaultProgress();
   const callbacks: GanCallback[] = [
     // First, so the epoch's learning rate is in its logs before the CSV log writes them.
     ...(system.schedule ? [learningRateSchedule(system.schedule)] : []),
-    epochImages({ outDir: options.outDir, latentDim: system.latentDim, range: system.range, reverse: system.reverse, count: system.gridCount, classNames: system.classNames, onImage: (png, epoch) => progress.showImage?.(png, epoch) }),
+    epochImages({ outDir: options.outDir, latentDim: models.latentDim, range: system.range, reverse: system.reverse, count: system.gridCount, classNames: system.classNames, onImage: (png, epoch) => progress.showImage?.(png, epoch) }),
     // Before the CSV log, so the scores are in the epoch's row.
     ...(options.metricsEvery ? [metricsCallback({ domain: metricDomainOf(system), range: system.range, every: options.metricsEvery, samples: options.metricsSamples })] : []),
     csvLogger(path.join(logDir, 'log.csv')),
@@ -134,7 +224,7 @@ async function trainLocked(options: RunOptions, system: GanSystem, { logDir, mod
       realLabel: options.realLabel,
       history,
       labels: kindOf(system.kind).usesLabels ? data.labels : undefined,
-      step: system.step,
+      step: options.step ?? system.step,
       mapBatch: system.mapBatch,
       callbacks: [...callbacks, stopWatcher],
     });
@@ -150,7 +240,19 @@ async function trainLocked(options: RunOptions, system: GanSystem, { logDir, mod
   if (scored.length) writeFileAtomic(path.join(options.outDir, 'metrics.svg'), figureSvg(historyFigure(scored, ['fid'], 'FID per epoch (domain classifier; lower is better)')));
   const generator = path.join(modelDir, 'generator');
   await saveModel(models.generator, generator);
-  return { system, models, history, resumedFrom, interrupted, files: { gif, losses, log: path.join(logDir, 'log.csv'), generator } };
+  return { system, models, history, networks, resumedFrom, interrupted, files: { gif, losses, log: path.join(logDir, 'log.csv'), generator } };
+}
+
+/** The lesson's networks as GanModels of `system` (its kind, latent size and classes). */
+function assembleGiven(system: GanSystem, given: Pick<GanModels, 'generator' | 'discriminator' | 'gan'>): GanModels {
+  for (const [name, model] of Object.entries(given)) {
+    if (!(model instanceof tf.LayersModel)) throw new Error(`runTraining: models.${name} is not a TensorFlow.js model (got ${typeof model}); pass { generator, discriminator, gan } as built by the lesson's cells.`);
+  }
+  if (!given.discriminator.optimizer || !given.gan.optimizer) throw new Error('runTraining: the discriminator and the composite model must be compiled (model.compile with an optimizer and a loss) before they can be trained.');
+  const latentDim = given.generator.inputs[0].shape[1];
+  if (typeof latentDim !== 'number') throw new Error("runTraining: the generator's first input must be [batch, latentDim].");
+  const kind = kindOf(system.kind);
+  return { ...given, latentDim, kind: system.kind, numClasses: kind.usesLabels ? (system.numClasses ?? 10) : undefined };
 }
 
 /** The signals that stop a run cleanly: Ctrl-C, and `kill` / `timeout` / a CI cancellation. */

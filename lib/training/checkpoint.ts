@@ -91,3 +91,29 @@ export async function loadCheckpoint(runDir: string, system: GanSpec & { name: s
     throw fail((err as Error).message);
   }
 }
+
+/**
+ * Loads a checkpoint into models that already exist (a lesson's own networks, which its step
+ * function closes over): their weights and both optimizers' state. Throws, saying what to do,
+ * when the checkpoint's networks have other shapes than these.
+ */
+export async function loadCheckpointInto(runDir: string, models: GanModels, modelName: string): Promise<CheckpointState> {
+  const dir = checkpointDir(runDir);
+  const state = JSON.parse(fs.readFileSync(path.join(dir, 'state.json'), 'utf8')) as CheckpointState;
+  const fail = (why: string) => new Error(`Cannot resume from ${dir}: ${why}. Start afresh (resume: false) or give this run another folder.`);
+  if (state.model !== modelName) throw fail(`it belongs to model "${state.model}", not "${modelName}"`);
+  for (const [which, target] of [['generator', models.generator], ['discriminator', models.discriminator]] as const) {
+    const saved = await loadModel(path.join(dir, which));
+    const weights = saved.getWeights();
+    const shapes = (ws: tf.Tensor[]) => ws.map((w) => `[${w.shape}]`).join(' ');
+    if (shapes(weights) !== shapes(target.getWeights())) {
+      saved.dispose();
+      throw fail(`its ${which} has other weights than yours (${shapes(weights)} against ${shapes(target.getWeights())}): the network was changed since it was saved`);
+    }
+    target.setWeights(weights);
+    saved.dispose();
+  }
+  await readOptimizer(models.discriminator.optimizer, path.join(dir, 'optimizer-discriminator'));
+  await readOptimizer(models.gan.optimizer, path.join(dir, 'optimizer-gan'));
+  return state;
+}
