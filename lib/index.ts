@@ -6,7 +6,7 @@
 
 // What every lesson uses.
 export * as tf from '@tensorflow/tfjs';
-export { setup, showPng, showGif, showHtml, showSvg, showImage, showFigure, showTable, showSummary, maxAbsDifference } from './notebook';
+export { setup, showPng, showGif, showHtml, showSvg, showImage, showFigure, showTable, showSummary, showScatter, scatterPng, liveImage, maxAbsDifference } from './notebook';
 export { quickOr, isQuickMode, lessonMode } from './config';
 export { setGlobalSeed } from './random';
 export { initBackend } from './backend';

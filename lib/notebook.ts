@@ -15,6 +15,7 @@ import { initBackend, BackendInfo, BackendName } from './backend';
 import { LessonMode, resolveLessonMode, setLessonMode, checksAreStrict, QUICK_ENV, MODE_ENV } from './config';
 import { setGlobalSeed } from './random';
 import { Figure, figureSvg } from './visual/plot';
+import { PointSet, ScatterOptions, scatterSvg } from './visual/scatter';
 import { dataFrameHtml, escapeHtml } from './visual/table';
 
 interface TslabDisplay {
@@ -114,7 +115,7 @@ function shortReason(info: BackendInfo): string {
 
 /** `{a: 1, b: 2}` as `a=1, b=2`. */
 function formatSizes(sizes: object): string {
-  return Object.entries(sizes).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${typeof v === 'number' ? v.toLocaleString('en') : String(v)}`).join(', ');
+  return Object.entries(sizes).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${typeof v === 'number' && Number.isInteger(v) ? v.toLocaleString('en') : String(v)}`).join(', ');
 }
 
 /** Why the lesson runs in `mode`, in a few words. */
@@ -217,6 +218,26 @@ export async function figurePng(fig: Figure, width = 640, height = 360): Promise
  */
 export async function showFigure(fig: Figure, options: { width?: number; height?: number } = {}): Promise<void> {
   showPng(await figurePng(fig, options.width, options.height));
+}
+
+/** A scatter plot of 2-D point sets (`lib/visual/scatter`) as PNG bytes. */
+export async function scatterPng(sets: PointSet[], options: ScatterOptions = {}): Promise<Buffer> {
+  return sharp(Buffer.from(scatterSvg(sets, options), 'utf8')).png().toBuffer();
+}
+
+/** Shows a scatter plot of 2-D point sets inline (the real points and the generator's, say). */
+export async function showScatter(sets: PointSet[], options: ScatterOptions = {}): Promise<void> {
+  showPng(await scatterPng(sets, options));
+}
+
+/**
+ * A picture that a training loop redraws in place (one output, updated, instead of a new image
+ * per step): `const live = lab.liveImage(); ... live.show(png)`. Outside a notebook it shows
+ * nothing.
+ */
+export function liveImage(): { show(png: Uint8Array): void } {
+  const display = newLiveDisplay();
+  return { show: (png) => display?.png(png) };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -81,15 +81,19 @@ test('check.model: the same network passes; a removed Dropout, a changed rate, a
   await useWasm();
   await withEnv({ GAN_CHECKS: 'friendly' }, async () => {
     const lines = await printed(async () => {
-      const same = await check.model('the discriminator', () => discriminator(0.4), mnist.defineDiscriminator);
+      await check.model('the discriminator', () => discriminator(0.4), mnist.defineDiscriminator);
+      const same = check.last()!;
       assert.equal(same.same, true, same.line);
       assert.match(same.line, /^✓ the discriminator: the same as the library's defineDiscriminator\(\) \(40,705 parameters; same outputs for the same weights; same weights after two training steps\)\.$/);
-      const noDropout = await check.model('the discriminator', () => discriminator(0), mnist.defineDiscriminator);
+      await check.model('the discriminator', () => discriminator(0), mnist.defineDiscriminator);
+      const noDropout = check.last()!;
       assert.deepEqual(noDropout.differences.slice(0, 1), ["Dropout: 0 here, 2 in the library's"]);
       assert.match(noDropout.line, /^✎ the discriminator: yours differs from .*Dropout: 0 here, 2 in the library's.*expected if you changed it on purpose/);
-      const rate = await check.model('the discriminator', () => discriminator(0.3), mnist.defineDiscriminator);
+      await check.model('the discriminator', () => discriminator(0.3), mnist.defineDiscriminator);
+      const rate = check.last()!;
       assert.match(rate.differences.join(), /losses that differ by/);
-      const alpha = await check.model('the discriminator', () => discriminator(0.4, 0.1), mnist.defineDiscriminator);
+      await check.model('the discriminator', () => discriminator(0.4, 0.1), mnist.defineDiscriminator);
+      const alpha = check.last()!;
       assert.match(alpha.differences.join(), /outputs differ by up to/);
     });
     assert.equal(lines.length, 4, 'one line per check');
@@ -110,24 +114,46 @@ test('check.step and check.same: the library step against itself passes; label s
   };
   await withEnv({ GAN_CHECKS: 'friendly' }, async () => {
     await printed(async () => {
-      const ok = await check.step('the training step', { build, mine: (m, r, o) => trainStep(m, r, o), library: trainStep, real });
+      await check.step('the training step', { build, mine: (m, r, o) => trainStep(m, r, o), library: trainStep, real });
+      const ok = check.last()!;
       assert.equal(ok.same, true, ok.line);
-      const smoothed = await check.step('the training step', { build, mine: (m, r, o) => trainStep(m, r, { ...o, realLabel: 0.9 }), library: trainStep, real });
+      await check.step('the training step', { build, mine: (m, r, o) => trainStep(m, r, { ...o, realLabel: 0.9 }), library: trainStep, real });
+      const smoothed = check.last()!;
       assert.equal(smoothed.same, false);
       assert.match(smoothed.differences.join(), /losses differ by/);
       const tensorsBefore = tf.memory().numTensors;
       setGlobalSeed(5);
       const expected = Math.random();
       setGlobalSeed(5);
-      const again = check.same('generateLatentPoints', () => generateLatentPoints(100, 4), () => generateLatentPoints(100, 4));
+      check.same('generateLatentPoints', () => generateLatentPoints(100, 4), () => generateLatentPoints(100, 4));
+      const again = check.last()!;
       assert.equal(again.same, true);
-      const other = check.same('generateLatentPoints', () => generateLatentPoints(100, 4), () => tf.randomUniform([4, 100]));
+      check.same('generateLatentPoints', () => generateLatentPoints(100, 4), () => tf.randomUniform([4, 100]));
+      const other = check.last()!;
       assert.match(other.differences[0], /values differ by up to/);
-      const shape = check.same('generateLatentPoints', () => generateLatentPoints(100, 4), () => generateLatentPoints(10, 4));
+      check.same('generateLatentPoints', () => generateLatentPoints(100, 4), () => generateLatentPoints(10, 4));
+      const shape = check.last()!;
       assert.match(shape.differences[0], /shape \[4,100\] against \[4,10\]/);
       assert.equal(tf.memory().numTensors, tensorsBefore, 'check.same disposes what it compared');
       assert.equal(Math.random(), expected, 'the checks drew nothing from the lesson\'s random sequence');
     });
   });
   real.dispose();
+});
+
+test('check.expect: one line when it holds; friendly: what was expected and what was found; strict: throws', async () => {
+  await withEnv({ GAN_CHECKS: 'friendly' }, async () => {
+    const lines = await printed(async () => {
+      check.expect('the parameter count', true, "tutorial 000's 40,705", '40,705');
+      check.expect('the parameter count', false, "tutorial 000's 40,705", '12,001');
+    });
+    assert.deepEqual(lines, [
+      "✓ the parameter count: tutorial 000's 40,705.",
+      "✎ the parameter count: 12,001 where tutorial 000's 40,705 was expected. That is expected if you changed the lesson on purpose; it goes on with yours.",
+    ]);
+    assert.equal(check.last()!.same, false);
+  });
+  await withEnv({ GAN_CHECKS: 'strict' }, () => {
+    assert.throws(() => check.expect('the parameter count', false, "tutorial 000's 40,705", '12,001'), /Lesson check failed \(strict in GAN_CHECKS=strict\): the parameter count: 12,001 where tutorial 000's 40,705 was expected/);
+  });
 });

@@ -48,11 +48,22 @@ function libraryLabel(fn: { name: string }, as?: string): string {
   return as ?? (fn.name ? `the library's ${fn.name}()` : "the library's version");
 }
 
+let lastOutcome: CheckOutcome | undefined;
+
+/** The outcome of the latest check (the checks themselves return nothing, so a notebook prints only their line). */
+export function last(): CheckOutcome | undefined {
+  return lastOutcome;
+}
+
 /**
  * Ends a check: prints one line, and in strict mode throws when something differs. Exported for
- * lessons that compare something of their own (`lab.check.report('my loss', [...])`).
+ * lessons that compare something of their own (`lab.check.report('my loss', 'the tutorial', [...])`).
  */
-export function report(name: string, against: string, differences: string[], sameDetail = ''): CheckOutcome {
+export function report(name: string, against: string, differences: string[], sameDetail = ''): void {
+  lastOutcome = outcomeOf(name, against, differences, sameDetail);
+}
+
+function outcomeOf(name: string, against: string, differences: string[], sameDetail: string): CheckOutcome {
   const same = differences.length === 0;
   if (same) {
     const line = `✓ ${name}: the same as ${against}${sameDetail ? ` (${sameDetail})` : ''}.`;
@@ -66,6 +77,30 @@ export function report(name: string, against: string, differences: string[], sam
   const line = `✎ ${name}: yours differs from ${against}: ${differences.join('; ')}. That is expected if you changed it on purpose; the lesson goes on with yours.`;
   console.log(line);
   return { name, same, differences, line };
+}
+
+/**
+ * A lesson's own expectation (a parameter count, a shape, an accuracy), checked in the same way:
+ * one line when it holds; when it does not, a friendly line in class (what was expected, what was
+ * found) or, in strict mode, an error.
+ *
+ *     lab.check.expect('the parameter count', d.countParams() === 40705, "tutorial 000's 40,705", `${d.countParams()}`);
+ */
+export function expect(name: string, holds: boolean, expected: string, found: string): void {
+  if (holds) {
+    const line = `✓ ${name}: ${expected}.`;
+    console.log(line);
+    lastOutcome = { name, same: true, differences: [], line };
+    return;
+  }
+  const difference = `${found} where ${expected} was expected`;
+  if (checksAreStrict()) {
+    const why = process.env[CHECKS_ENV] ? `${CHECKS_ENV}=${process.env[CHECKS_ENV]}` : `${lessonMode()} mode`;
+    throw new Error(`Lesson check failed (strict in ${why}): ${name}: ${difference}.`);
+  }
+  const line = `✎ ${name}: ${difference}. That is expected if you changed the lesson on purpose; it goes on with yours.`;
+  console.log(line);
+  lastOutcome = { name, same: false, differences: [difference], line };
 }
 
 /** Runs `fn` under `seed` and puts the global random state back afterwards, so a check draws nothing the lesson would have drawn. */
@@ -103,7 +138,7 @@ function gapOrReason(a: Comparable, b: Comparable): number | string {
  * seeding the random generators with `seed`, so random draws must come out the same. Tensors
  * they return are disposed.
  */
-export function same(name: string, mine: () => Comparable, library: () => Comparable, options: CheckOptions & { seed?: number } = {}): CheckOutcome {
+export function same(name: string, mine: () => Comparable, library: () => Comparable, options: CheckOptions & { seed?: number } = {}): void {
   const seed = options.seed ?? 7;
   const a = withSeed(seed, mine);
   const b = withSeed(seed, library);
@@ -111,7 +146,7 @@ export function same(name: string, mine: () => Comparable, library: () => Compar
   const tolerance = options.tolerance ?? 1e-6;
   for (const x of [a, b]) if (typeof x !== 'number') tf.dispose(x as tf.Tensor | tf.Tensor[]);
   const differences = typeof gap === 'string' ? [gap] : gap > tolerance ? [`values differ by up to ${fmt(gap)} for the same seed`] : [];
-  return report(name, libraryLabel(library, options.as), differences, typeof gap === 'number' ? `largest difference ${fmt(gap)}` : '');
+  report(name, libraryLabel(library, options.as), differences, typeof gap === 'number' ? `largest difference ${fmt(gap)}` : '');
 }
 
 /** Inputs for `model`: uniform pixels for images, Gaussian points for latent vectors, class labels for [n, 1] inputs. */
@@ -154,7 +189,7 @@ const isCompiled = (m: tf.LayersModel) => m.optimizer != null;
  * the weights; two steps because Adam's first step hardly depends on beta1). `buildMine` and
  * `buildLibrary` are called here; the student's own model is not touched.
  */
-export async function model(name: string, buildMine: () => tf.LayersModel, buildLibrary: () => tf.LayersModel, options: CheckOptions & { train?: boolean } = {}): Promise<CheckOutcome> {
+export async function model(name: string, buildMine: () => tf.LayersModel, buildLibrary: () => tf.LayersModel, options: CheckOptions & { train?: boolean } = {}): Promise<void> {
   const tolerance = options.tolerance ?? 1e-6;
   const against = libraryLabel(buildLibrary, options.as);
   const mine = buildMine();
@@ -199,7 +234,7 @@ export async function model(name: string, buildMine: () => tf.LayersModel, build
   }
   mine.dispose();
   lib.dispose();
-  return report(name, against, differences, details.join('; '));
+  report(name, against, differences, details.join('; '));
 }
 
 /** The two networks and the composite of a GAN, as a lesson builds them. */
@@ -240,7 +275,7 @@ function asGanModels(n: LessonNetworks, kind: GanKind = 'plain'): GanModels {
  * same seed, so the same latent points, labels and dropout masks; then the losses and both
  * networks' weights after `steps` steps.
  */
-export async function step(name: string, options: StepCheckOptions): Promise<CheckOutcome> {
+export async function step(name: string, options: StepCheckOptions): Promise<void> {
   const tolerance = options.tolerance ?? 1e-6;
   const against = libraryLabel(options.library, options.as);
   const ours = asGanModels(options.build(), options.kind);
@@ -266,5 +301,5 @@ export async function step(name: string, options: StepCheckOptions): Promise<Che
   for (const m of [ours, theirs]) {
     m.gan.dispose();
   }
-  return report(name, against, differences, `losses and weights after ${rows.length} steps from the same start`);
+  report(name, against, differences, `losses and weights after ${rows.length} steps from the same start`);
 }

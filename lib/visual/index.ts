@@ -4,3 +4,4 @@ export * from './gif';
 export * from './plot';
 export * from './table';
 export * from './labels';
+export * from './scatter';

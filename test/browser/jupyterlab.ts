@@ -169,6 +169,8 @@ export interface LabRunReport {
   untrustedNotices: number;
   displayUpdates: number;
   seconds: number;
+  /** Everything the cells printed (stdout and stderr streams), in the order the cells were sent. */
+  printed: string;
 }
 
 /** Code cells in a notebook file that hold code (Lab sends no request for an empty cell). */
@@ -235,7 +237,7 @@ export async function shutdownKernels(lab: LabServer): Promise<void> {
  * cell failed (stops at once), or the kernel sits idle with cells left unrun; then inspects the
  * page and saves a screenshot to `screenshot`.
  */
-export async function runNotebookInLab(browser: Browser, lab: LabServer, dir: string, name: string, screenshot: string, timeoutMs = 15 * 60000): Promise<LabRunReport> {
+export async function runNotebookInLab(browser: Browser, lab: LabServer, dir: string, name: string, screenshot: string, timeoutMs = 15 * 60000, beforeRun?: (page: Page) => Promise<void>): Promise<LabRunReport> {
   const started = Date.now();
   const codeCells = countCodeCells(path.join(dir, name));
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -254,6 +256,7 @@ export async function runNotebookInLab(browser: Browser, lab: LabServer, dir: st
     if (kernelName !== 'TypeScript') throw new Error(`${name}: the notebook runs on kernel '${kernelName}', not TypeScript (tslab)`);
 
     // Run > Run All Cells, through the menu as a student would.
+    if (beforeRun) await beforeRun(page);
     await page.click('.jp-NotebookPanel .jp-Notebook');
     await page.click('.lm-MenuBar-item:has-text("Run")');
     await page.click('.lm-Menu-item[data-command="runmenu:run-all"]');
@@ -272,11 +275,29 @@ export async function runNotebookInLab(browser: Browser, lab: LabServer, dir: st
     const seen = await inspectPage(page);
     await page.screenshot({ path: screenshot, fullPage: false });
     const okReplies = [...kernel.replies.values()].filter((r) => r.status === 'ok' && r.count !== null).length;
-    return { codeCells, executed: okReplies, failure: kernel.firstFailure(), ...seen, displayUpdates: kernel.displayUpdates, seconds: (Date.now() - started) / 1000 };
+    const printed = [...kernel.requests.keys()].map((id) => kernel.streams.get(id) ?? '').join('');
+    return { codeCells, executed: okReplies, failure: kernel.firstFailure(), ...seen, displayUpdates: kernel.displayUpdates, seconds: (Date.now() - started) / 1000, printed };
   } finally {
     await page.close();
     await shutdownKernels(lab);
   }
+}
+
+/**
+ * Replaces the source of cell `index` (counting every cell, markdown too) the way a student
+ * edits it: click into its editor, select all, type the new text (inserted as one input, so
+ * the editor's auto-closing brackets and indentation do not alter it), leave edit mode.
+ */
+export async function editCell(page: Page, index: number, source: string): Promise<void> {
+  const cell = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell').nth(index);
+  await cell.scrollIntoViewIfNeeded();
+  const editor = cell.locator('.cm-content');
+  await editor.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText(source);
+  await page.keyboard.press('Escape');
+  const shown = await editor.innerText();
+  if (shown.replace(/\s+/g, ' ').trim() !== source.replace(/\s+/g, ' ').trim()) throw new Error(`editCell: cell ${index} shows other text than was typed:\n${shown.slice(0, 500)}`);
 }
 
 /** Opens `name` without running it (an executed notebook from elsewhere) and inspects what it shows. */
