@@ -230,3 +230,21 @@ test('setup: one line about backend and mode, quick or class sizes over full one
   assert.match(lines[1], /full mode \(the default\): steps=234, batch=256 · seed 3 · checks friendly$/);
   assert.match(lines[3], /class mode \(set in this cell\): steps=60, batch=256 · checks friendly · runs in \.\.\/runs\/notebook-dcgan-mnist-class$/);
 });
+
+test('scatter plots: one dot per point inside the limits, later sets drawn on top, a legend entry per set; PNG bytes from scatterPng', async () => {
+  const { scatterSvg } = await import('../lib/visual/scatter');
+  const { scatterPng } = await import('../lib/notebook');
+  const svg = scatterSvg([
+    { points: [[0, 0], [1, 1], [5, 5]], label: 'real' },
+    { points: new Float32Array([0.5, -0.5, -1, 1]), label: 'generated', color: '#ff0000' },
+  ], { title: 'step 100', xLimits: [-2, 2], yLimits: [-2, 2] });
+  const groups = svg.match(/<g [^>]*>.*?<\/g>/g)!;
+  assert.equal(groups.length, 2);
+  assert.equal((groups[0].match(/<circle/g) ?? []).length, 2, 'the point at (5, 5) lies outside the limits');
+  assert.equal((groups[1].match(/<circle/g) ?? []).length, 2, 'a flat Float32Array is read two by two');
+  assert.ok(svg.indexOf('fill="#ff0000"') > svg.indexOf('<g fill="#9e9e9e"'), 'the second set is drawn after (on top of) the first');
+  assert.match(svg, />real<\/text>.*>generated<\/text>/);
+  assert.match(svg, />step 100<\/text>/);
+  const png = await scatterPng([{ points: [[0, 0]], label: 'x' }]);
+  assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47]);
+});

@@ -1,8 +1,9 @@
 /**
  * The lessons as stored: without outputs (CI executes them; the gallery shows them run), on the
  * TypeScript kernel, each ending with a summary and exercises, and each one that writes out a
- * network or a step checking it against the library (an assert beside a maxAbsDifference or a
- * parameter count).
+ * network or a step checking it against the library with lab.check (strict in CI, a friendly
+ * note in class), each saying what it follows and how long it takes, and each training lesson
+ * training the networks and step its cells wrote.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -38,20 +39,50 @@ test('every lesson ends with a Summary and Exercises', () => {
   }
 });
 
-test('the lessons that write the tutorial\'s code check it against the library', () => {
-  const writesCode = ['02-discriminator', '03-generator', '04-gan', '05-training', '06b-dcgan-fashion', '07-cgan-fashion', '08-cgan-mnist-dense', '09-acgan-mnist', '10-latent-space', '12-dcgan-64'];
+test('the lessons that write the tutorial\'s code check it against the library with lab.check (strict in CI, a note in class), never with a bare assert', () => {
+  const writesCode = ['02-discriminator', '03-generator', '04-gan', '05-training', '06b-dcgan-fashion', '07-cgan-fashion', '08-cgan-mnist-dense', '09-acgan-mnist', '10-latent-space', '11-dcgan-cifar10', '12-dcgan-64'];
   for (const name of writesCode) {
     const code = text(read(`${name}.ipynb`).cells, 'code');
     assert.match(code, /function define|function trainStep|function slerp|function piecewise/, `${name}: writes no tutorial function`);
-    assert.match(code, /lab\.maxAbsDifference\(/, `${name}: no comparison with the library`);
-    assert.match(code, /assert\.ok\([^;\n]*(Gap|gap|maxAbsDifference|same\()/, `${name}: a comparison that asserts nothing`);
+    assert.match(code, /lab\.check\.(model|step|same)\(/, `${name}: no comparison with the library`);
+    assert.doesNotMatch(code, /\bsetWeights\(/, `${name}: equivalence plumbing (setWeights) in a cell; lab.check does it on fresh copies`);
+    assert.doesNotMatch(code, /assert\.[a-zA-Z]+\([^;\n]*(maxAbsDifference|countParams|Gap\b|gap\b)/, `${name}: a bare assert on a comparison stops Run All when a student changes a cell`);
+  }
+});
+
+test('every lesson says in its first markdown cell which tutorial it follows and how long it takes, and chooses its mode in its first code cell', () => {
+  for (const f of notebooks) {
+    const nb = read(f);
+    const firstMd = nb.cells.find((c) => c.cell_type === 'markdown')!.source.join('');
+    assert.match(firstMd, /\*\*Follows\*\*/, `${f}: no "**Follows**" line`);
+    assert.match(firstMd, /\*\*Time\*\*[^\n]*(\d+ (s|min)|minute)/, `${f}: no "**Time**" line with a measured time`);
+    const firstCode = nb.cells.find((c) => c.cell_type === 'code')!.source.join('');
+    assert.match(firstCode, /lab\.setup\(\{[^]*mode: '(quick|class|full)'/, `${f}: the first code cell does not choose a mode`);
+  }
+});
+
+test('the training lessons train the networks and the step written in their cells', () => {
+  for (const name of ['05-training', '06b-dcgan-fashion', '07-cgan-fashion', '08-cgan-mnist-dense', '09-acgan-mnist']) {
+    const code = text(read(`${name}.ipynb`).cells, 'code');
+    const call = code.slice(code.indexOf('lab.runTraining({'));
+    assert.match(call.slice(0, 600), /models: \{ generator: \w+, discriminator: \w+, gan: \w+ \}/, `${name}: runTraining does not get the lesson's networks`);
+    assert.match(call.slice(0, 600), /step: \(/, `${name}: runTraining does not get the lesson's step`);
+    assert.doesNotMatch(code, /lab\.trainStep\((?!.*library)/, `${name}: calls lab.trainStep instead of its own step`);
+  }
+});
+
+test('no exercise begins with a check that fails', () => {
+  for (const f of notebooks) {
+    const md = text(read(f).cells, 'markdown');
+    const exercises = md.slice(md.lastIndexOf('## Exercises'));
+    assert.doesNotMatch(exercises, /check[^.]*(now )?fails|assertion fails/i, `${f}: an exercise still says a check fails`);
   }
 });
 
 test('the library reads as a table of contents: a short flat list, then one namespace per concern; every `lab.` name a lesson uses exists there', () => {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const lab = require('../lib/index') as Record<string, unknown>;
-  const namespaces = ['backend', 'config', 'files', 'random', 'data', 'visual', 'models', 'training', 'metrics', 'systems', 'notebook'];
+  const namespaces = ['backend', 'config', 'files', 'random', 'data', 'visual', 'models', 'training', 'metrics', 'systems', 'notebook', 'check'];
   const flat = Object.keys(lab).filter((k) => !namespaces.includes(k));
   for (const ns of namespaces) assert.equal(typeof lab[ns], 'object', `lab.${ns} is not a namespace`);
   assert.ok(flat.length <= 30, `${flat.length} flat exports: ${flat.join(', ')}`);
