@@ -363,3 +363,43 @@ test('a run starts afresh unless asked to resume, and resuming loads into the le
 function epochImages(dir: string): string[] {
   return fs.readdirSync(dir).filter((f) => /^image_at_epoch_\d+\.png$/.test(f));
 }
+
+test('mid-epoch checkpoints: stopped by SIGTERM or crashed inside an epoch, a resumed run continues at the next step and ends bit-identical to a run never stopped', async () => {
+  await useWasm();
+  const images = tf.tidy(() => tf.randomUniform([48, 28, 28, 1], 0, 1, 'float32', 9)) as tf.Tensor4D;
+  const common = { model: 'dcgan-mnist', batchSize: 8, maxStepsPerEpoch: 5, seed: 12, images, progress: false, epochs: 3 };
+  const straight = await runTraining({ ...common, outDir: path.join(tmp, 'mid-straight') });
+  const losses = (r: { history: EpochLogs[] }) => r.history.map(({ epoch, dLoss, gLoss, realP, fakeP, steps }) => ({ epoch, dLoss, gLoss, realP, fakeP, steps }));
+
+  // 1. SIGTERM during step 3 of epoch 2: saved with the epoch's progress, resumed at step 4.
+  const signalled = path.join(tmp, 'mid-sigterm');
+  const sendSigterm: import('../lib/training/loop').GanCallback = { onStepEnd: (step, _l, ctx) => { if (ctx.epoch === 2 && step === 3) process.emit('SIGTERM'); } };
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = (() => true) as typeof process.stderr.write;
+  const stopped = await runTraining({ ...common, outDir: signalled, callbacks: [stopOnInterrupt(), sendSigterm] }).finally(() => { process.stderr.write = write; });
+  assert.equal(stopped.interrupted, true);
+  const state = JSON.parse(fs.readFileSync(path.join(signalled, 'checkpoint', 'state.json'), 'utf8'));
+  assert.equal(state.epoch, 1);
+  assert.equal(state.within.steps, 3, 'the checkpoint knows how far into epoch 2 it was');
+  const said: string[] = [];
+  const log = console.log;
+  console.log = (...xs: unknown[]) => { said.push(xs.join(' ')); };
+  const resumed = await runTraining({ ...common, outDir: signalled, resume: true, progress: true }).finally(() => { console.log = log; });
+  assert.match(said.join('\n'), /Resuming dcgan-mnist from .* at step 4 of epoch 2\./);
+  assert.deepEqual(losses(resumed), losses(straight), 'the same losses and D outputs for every epoch');
+  assert.deepEqual(flatWeights(resumed.models.generator), flatWeights(straight.models.generator), 'the generator, bit for bit');
+  assert.deepEqual(flatWeights(resumed.models.discriminator), flatWeights(straight.models.discriminator), 'the discriminator, bit for bit');
+  assert.equal(fs.readFileSync(path.join(signalled, 'log.csv'), 'utf8').trim().split('\n').length, 4, 'one CSV row per epoch: none duplicated, none missing');
+
+  // 2. A crash (no clean stop) after a checkpoint every 2 steps: resumed from step 2 of epoch 3.
+  const crashed = path.join(tmp, 'mid-crash');
+  const crash: import('../lib/training/loop').GanCallback = { onStepEnd: (step, _l, ctx) => { if (ctx.epoch === 3 && step === 3) throw new Error('power cut'); } };
+  await assert.rejects(runTraining({ ...common, outDir: crashed, checkpointEverySteps: 2, callbacks: [crash] }), /power cut/);
+  const crashState = JSON.parse(fs.readFileSync(path.join(crashed, 'checkpoint', 'state.json'), 'utf8'));
+  assert.deepEqual([crashState.epoch, crashState.within.steps], [2, 2]);
+  const afterCrash = await runTraining({ ...common, outDir: crashed, resume: true });
+  assert.deepEqual(losses(afterCrash), losses(straight));
+  assert.deepEqual(flatWeights(afterCrash.models.generator), flatWeights(straight.models.generator));
+  assert.deepEqual(flatWeights(afterCrash.models.discriminator), flatWeights(straight.models.discriminator));
+  tf.dispose(images);
+});

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { getSystem, buildSystem, metricDomainOf, GanSystem } from './registry';
 import { saveModel } from '../models/files';
 import { setGlobalSeed, setRandomState } from '../random';
-import { trainGan, EpochLogs, GanCallback } from '../training/loop';
+import { trainGan, EpochLogs, EpochProgress, GanCallback } from '../training/loop';
 import { GanModels } from '../models/gan';
 import { kindOf } from '../models/kinds';
 import { hasCheckpoint, loadCheckpoint, loadCheckpointInto, checkpointDir } from '../training/checkpoint';
@@ -45,6 +45,13 @@ export interface RunOptions {
   realLabel?: number;
   /** Checkpoint every N epochs (default: the system's, else 1; the last epoch and a stop are always saved). */
   checkpointEvery?: number;
+  /** Also checkpoint inside an epoch every N steps (a resume continues at the next step). */
+  checkpointEverySteps?: number;
+  /**
+   * Also checkpoint inside an epoch when this many seconds passed since the last checkpoint
+   * (default 600: only epochs longer than ten minutes are saved inside; 0 turns it off).
+   */
+  checkpointEverySeconds?: number;
   /**
    * Continue from the run folder's checkpoint if there is one (default false: a run starts
    * afresh, and the files an earlier run left in the folder are removed, so an experiment
@@ -166,6 +173,7 @@ async function trainLocked(options: RunOptions, system: GanSystem, { logDir, mod
   let models: GanModels;
   let history: EpochLogs[] = [];
   let resumedFrom = 0;
+  let resumeWithin: EpochProgress | undefined;
   const progressOn = options.progress ?? true;
   const resuming = (options.resume ?? false) && hasCheckpoint(modelDir);
   const given = options.models
@@ -177,15 +185,18 @@ async function trainLocked(options: RunOptions, system: GanSystem, { logDir, mod
       models = given;
       history = state.history;
       resumedFrom = state.epoch;
+      resumeWithin = state.within;
       if (state.randomState) setRandomState(state.randomState);
     } else {
       const loaded = await loadCheckpoint(modelDir, system);
       models = loaded.models;
       history = loaded.state.history;
       resumedFrom = loaded.state.epoch;
+      resumeWithin = loaded.state.within;
       if (loaded.state.randomState) setRandomState(loaded.state.randomState);
     }
-    if (progressOn) console.log(`Resuming ${system.name} from ${modelDir} after epoch ${resumedFrom}.`);
+    const where = resumeWithin ? `at step ${resumeWithin.steps + 1} of epoch ${resumedFrom + 1}` : `after epoch ${resumedFrom}`;
+    if (progressOn) console.log(`Resuming ${system.name} from ${modelDir} ${where}.`);
   } else {
     const cleared = clearEarlierRun({ outDir: options.outDir, logDir, modelDir }, system.name);
     if (cleared && progressOn) console.log(`Starting afresh in ${options.outDir}: an earlier run's files there were removed (resume: true continues a run instead).`);
@@ -205,7 +216,7 @@ async function trainLocked(options: RunOptions, system: GanSystem, { logDir, mod
     // Before the CSV log, so the scores are in the epoch's row.
     ...(options.metricsEvery ? [metricsCallback({ domain: metricDomainOf(system), range: system.range, every: options.metricsEvery, samples: options.metricsSamples })] : []),
     csvLogger(path.join(logDir, 'log.csv')),
-    checkpoints({ runDir: modelDir, model: system.name, every: options.checkpointEvery ?? system.checkpointEvery }),
+    checkpoints({ runDir: modelDir, model: system.name, every: options.checkpointEvery ?? system.checkpointEvery, everySteps: options.checkpointEverySteps, everySeconds: options.checkpointEverySeconds ?? 600 }),
     ...(options.progress ?? true ? [progress] : []),
     ...(options.callbacks ?? []),
   ];
@@ -219,6 +230,7 @@ async function trainLocked(options: RunOptions, system: GanSystem, { logDir, mod
       // The tutorials' epoch: images / batch size steps (bat_per_epo in tutorial 000).
       stepsPerEpoch: Math.floor(images.shape[0] / batchSize),
       initialEpoch: resumedFrom,
+      resumeWithin,
       maxStepsPerEpoch: options.maxStepsPerEpoch,
       seed: options.seed,
       realLabel: options.realLabel,

@@ -97,24 +97,44 @@ export interface CheckpointOptions {
   model: string;
   /** Save every N epochs (the last epoch and a stop are always saved). Default 1. */
   every?: number;
+  /** Also save inside an epoch, every N steps (0 or unset: not by count). */
+  everySteps?: number;
+  /** Also save inside an epoch when this many seconds passed since the last save (0 or unset: not by time). */
+  everySeconds?: number;
 }
 
-/** Saves models, optimizers and history every N epochs, at the end, and when stopped early. */
+/**
+ * Saves models, optimizers, history and the random state every N epochs, at the end, when
+ * stopped early, and, if asked, inside an epoch (every N steps or every so many seconds) with
+ * the epoch's progress, so that a resume continues at the next step, bit for bit.
+ */
 export function checkpoints(options: CheckpointOptions): GanCallback {
   const every = options.every ?? 1;
   let savedEpoch = -1;
-  const save = async (ctx: TrainContext, partial: boolean) => {
+  let lastSave = Date.now();
+  const save = async (ctx: TrainContext, within?: TrainContext['epochProgress']) => {
     const epoch = ctx.history.length ? ctx.history[ctx.history.length - 1].epoch : 0;
-    await saveCheckpoint(options.runDir, ctx.models, { model: options.model, epoch, history: ctx.history, randomState: getRandomState(), partial });
-    savedEpoch = epoch;
+    await saveCheckpoint(options.runDir, ctx.models, { model: options.model, epoch, history: ctx.history, randomState: getRandomState(), partial: within !== undefined, ...(within ? { within } : {}) });
+    savedEpoch = within ? -1 : epoch;
+    lastSave = Date.now();
   };
   return {
+    onTrainBegin() {
+      lastSave = Date.now();
+    },
+    async onStepEnd(step, _losses, ctx) {
+      if (step >= ctx.stepsPerEpoch || !ctx.epochProgress) return;   // the epoch's end saves on its own
+      const bySteps = (options.everySteps ?? 0) > 0 && step % options.everySteps! === 0;
+      const byTime = (options.everySeconds ?? 0) > 0 && Date.now() - lastSave >= options.everySeconds! * 1000;
+      if (bySteps || byTime) await save(ctx, ctx.epochProgress);
+    },
     async onEpochEnd(epoch, _logs, ctx) {
-      if (epoch % every === 0 || epoch === ctx.epochs) await save(ctx, false);
+      if (epoch % every === 0 || epoch === ctx.epochs) await save(ctx);
     },
     async onTrainEnd(ctx) {
       const last = ctx.history.length ? ctx.history[ctx.history.length - 1].epoch : 0;
-      if (ctx.interrupted || last !== savedEpoch) await save(ctx, ctx.partialEpoch ?? false);
+      if (ctx.partialEpoch && ctx.epochProgress) await save(ctx, ctx.epochProgress);
+      else if (ctx.interrupted || last !== savedEpoch) await save(ctx);
     },
   };
 }

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { loadModel, saveModel, writeFolderAtomic } from '../models/files';
 import { GanModels } from '../models/gan';
 import { GanSpec, assembleGan } from '../models/kinds';
-import { EpochLogs } from './loop';
+import { EpochLogs, EpochProgress } from './loop';
 
 export interface CheckpointState {
   model: string;
@@ -17,8 +17,10 @@ export interface CheckpointState {
   epoch: number;
   history: EpochLogs[];
   randomState?: object;
-  /** True when saved on a stop in the middle of epoch `epoch + 1` (its partial training is kept). */
+  /** True when saved in the middle of epoch `epoch + 1` (its partial training is kept). */
   partial?: boolean;
+  /** With `partial`: how far into epoch `epoch + 1` (a resume continues at the next step). */
+  within?: EpochProgress;
   savedAt: string;
 }
 

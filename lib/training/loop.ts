@@ -27,8 +27,25 @@ export interface EpochLogs {
   [key: string]: number;
 }
 
+/** How far training is into an epoch: what a mid-epoch checkpoint saves and a resume continues from. */
+export interface EpochProgress {
+  /** Steps done in the epoch. */
+  steps: number;
+  dSum: number;
+  gSum: number;
+  realPSum: number;
+  fakePSum: number;
+  stepsWithP: number;
+  /** Seconds the epoch has taken so far. */
+  seconds: number;
+}
+
 export interface TrainContext {
   models: GanModels;
+  /** The epoch being trained (1-based). */
+  epoch?: number;
+  /** Progress into `epoch`, updated after every step. */
+  epochProgress?: EpochProgress;
   epochs: number;
   stepsPerEpoch: number;
   history: EpochLogs[];
@@ -74,6 +91,11 @@ export interface TrainOptions {
   realLabel?: number;
   /** History of earlier epochs (resume). */
   history?: EpochLogs[];
+  /**
+   * Progress already made into epoch `initialEpoch + 1` (a mid-epoch resume): its first
+   * `steps` batches are skipped (the epoch's seeded order is the same) and its sums continue.
+   */
+  resumeWithin?: EpochProgress;
   /** Class labels of `images` (conditional and auxiliary GANs). */
   labels?: tf.Tensor1D;
   /** The step to run (default: the Keras-style `trainStep`; `tapeStep` is tutorial 003's). */
@@ -113,17 +135,27 @@ export async function trainGan(models: GanModels, images: tf.Tensor4D, options: 
   const dOutputSampleLabels = options.labels ? (tf.tidy(() => options.labels!.slice(0, Math.min(64, n))) as tf.Tensor1D) : undefined;
   for (const cb of callbacks) await cb.onTrainBegin?.(ctx);
   for (let epoch = (options.initialEpoch ?? 0) + 1; epoch <= options.epochs && !ctx.stopRequested; epoch++) {
+    ctx.epoch = epoch;
     for (const cb of callbacks) await cb.onEpochBegin?.(epoch, ctx);
-    const started = Date.now();
+    const within = epoch === (options.initialEpoch ?? 0) + 1 ? options.resumeWithin : undefined;
+    const started = Date.now() - (within?.seconds ?? 0) * 1000;
     const data = batchDataset(images, { batchSize: options.realPerStep, shuffleBuffer: options.shuffleBuffer, seed: (options.seed ?? 0) + epoch, prefetch: 0, labels: options.labels, map: options.mapBatch });
     // No prefetch: in Node it would not overlap with training anyway, and an epoch cut short leaves nothing behind.
     const it = await data.iterator();
-    let dSum = 0;
-    let gSum = 0;
-    let realPSum = 0;
-    let fakePSum = 0;
-    let stepsWithP = 0;
-    let steps = 0;
+    let dSum = within?.dSum ?? 0;
+    let gSum = within?.gSum ?? 0;
+    let realPSum = within?.realPSum ?? 0;
+    let fakePSum = within?.fakePSum ?? 0;
+    let stepsWithP = within?.stepsWithP ?? 0;
+    let steps = within?.steps ?? 0;
+    // A mid-epoch resume: the epoch's order is seeded, so skipping the batches already trained on
+    // continues with exactly the batch that comes next.
+    for (let skipped = 0; skipped < steps; skipped++) {
+      const next = await it.next();
+      if (next.done) break;
+      tf.dispose([next.value.images, ...(next.value.labels ? [next.value.labels] : [])]);
+    }
+    ctx.epochProgress = within ? { ...within } : undefined;
     while (steps < stepsPerEpoch) {
       const next = await it.next();
       if (next.done) break;
@@ -137,6 +169,7 @@ export async function trainGan(models: GanModels, images: tf.Tensor4D, options: 
         stepsWithP++;
       }
       steps++;
+      ctx.epochProgress = { steps, dSum, gSum, realPSum, fakePSum, stepsWithP, seconds: (Date.now() - started) / 1000 };
       for (const cb of callbacks) await cb.onStepEnd?.(steps, losses, ctx);
       // Let the event loop run: a signal (Ctrl-C, SIGTERM) is only delivered there, and the
       // steps above resolve as microtasks that would otherwise never give it a turn.
@@ -156,6 +189,7 @@ export async function trainGan(models: GanModels, images: tf.Tensor4D, options: 
       : discriminatorOutputs(models, dOutputSample, dOutputSampleLabels);
     const logs: EpochLogs = { epoch, ...dOutputs, gLoss: gSum / steps, dLoss: dSum / steps, seconds: (Date.now() - started) / 1000, steps };
     ctx.history.push(logs);
+    ctx.epochProgress = undefined;
     for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs, ctx);
   }
   tf.dispose([dOutputSample, ...(dOutputSampleLabels ? [dOutputSampleLabels] : [])]);
