@@ -3,7 +3,12 @@
 # data, one after another, at low priority (nice) beside other work. Every run is resumable:
 # run the script again after an interruption and each run continues from its checkpoint.
 #   bash scripts/train-pretrained.sh [system ...]      (default: all five, in this order)
-# Then: node build/lib/cli/pretrained.js export --run runs/pretrained-<system> --model <system>
+# Long runs outlive a machine: every GAN_PARK_MINUTES (default 30) while a run trains, and when
+# it ends or stops, its checkpoint and log are parked in data/in-progress/<system>/ (npm run park;
+# commit that folder to keep it). On a machine without the run, the script first restores the
+# parked copy, and the trainer resumes from it at the same step (bit for bit; see the mid-epoch
+# and parked-run tests). Inside an epoch the trainer checkpoints every 10 minutes.
+# Then: node build/lib/cli/pretrained.js --run runs/pretrained-<system> --command '...'
 # The recipes (the tutorials' networks and losses, unchanged; batch and epochs chosen here) are
 # explained in the README's "Pretrained generators" section.
 set -euo pipefail
@@ -18,9 +23,23 @@ declare -A RECIPE=(
   [dcgan-fashion]="--epochs 10 --batch-size 32"
 )
 systems=("$@"); [ ${#systems[@]} -gt 0 ] || systems=(cgan-mnist dcgan-mnist cgan-fashion acgan-mnist dcgan-fashion)
+PARK_ROOT="${GAN_PARK_DIR:-data/in-progress}"
+PARK_MINUTES="${GAN_PARK_MINUTES:-30}"
+PARK="${GAN_PARK_JS:-build/lib/cli/park.js}"
 for s in "${systems[@]}"; do
   [ -n "${RECIPE[$s]:-}" ] || { echo "no recipe for $s (have: ${!RECIPE[*]})" >&2; exit 2; }
+  run="runs/pretrained-$s"
+  parked="$PARK_ROOT/$s"
+  if [ -f "$parked/checkpoint/state.json" ]; then node "$PARK" --run "$run" --to "$parked" --restore; fi
   echo "==> $s: ${RECIPE[$s]}"
+  ( while sleep $((PARK_MINUTES * 60)); do
+      if [ -f "$run/checkpoint/state.json" ]; then node "$PARK" --run "$run" --to "$parked" || true; fi
+    done ) &
+  parker=$!
+  status=0
   # shellcheck disable=SC2086
-  nice -n 15 node "$TRAIN" --model "$s" ${RECIPE[$s]} --out "runs/pretrained-$s" --seed 1 ${GAN_PRETRAIN_BACKEND:+--backend $GAN_PRETRAIN_BACKEND}
+  nice -n 15 node "$TRAIN" --model "$s" ${RECIPE[$s]} --out "$run" --seed 1 --checkpoint-every-minutes 10 ${GAN_PRETRAIN_BACKEND:+--backend $GAN_PRETRAIN_BACKEND} || status=$?
+  kill "$parker" 2>/dev/null || true
+  if [ -f "$run/checkpoint/state.json" ]; then node "$PARK" --run "$run" --to "$parked"; fi
+  [ "$status" -eq 0 ] || exit "$status"
 done

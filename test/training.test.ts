@@ -203,7 +203,7 @@ test('terminal progress: without a terminal, a line at every tenth of a long epo
 test('every command-line tool: --help exits 0, a missing required flag 2, a bad flag 1 with one line', () => {
   // npm script name -> compiled file. A tool that may run without flags (train, playground with
   // its pretrained menu, bench) is never started bare here: it would train, serve or time.
-  const files: Record<string, string> = { train: 'train', evaluate: 'evaluate', playground: 'playground', 'train-classifiers': 'train-classifiers', pretrained: 'pretrained', compare: 'compare-pretrained', bench: 'bench' };
+  const files: Record<string, string> = { train: 'train', evaluate: 'evaluate', playground: 'playground', 'train-classifiers': 'train-classifiers', pretrained: 'pretrained', compare: 'compare-pretrained', bench: 'bench', park: 'park' };
   const cli = (name: string, ...args: string[]) => spawnSync(process.execPath, [path.join(__dirname, '..', 'lib', 'cli', `${files[name]}.js`), ...args], { encoding: 'utf8', timeout: 60000 });
   for (const name of Object.keys(files)) {
     const help = cli(name, '--help');
@@ -213,11 +213,11 @@ test('every command-line tool: --help exits 0, a missing required flag 2, a bad 
     assert.equal(bad.status, 1, `${name} --no-such-flag`);
     assert.equal(bad.stderr.trim(), 'Error: Unknown option --no-such-flag. Run with --help for the list.');
   }
-  for (const name of ['evaluate', 'pretrained', 'compare']) {
+  for (const name of ['evaluate', 'pretrained', 'compare', 'park']) {
     const missing = cli(name);
     assert.equal(missing.status, 2, `${name} without --run`);
     assert.match(missing.stdout, /--run <value>/);
-    assert.match(missing.stderr, name === 'evaluate' ? /Missing --run or --samples\./ : /Missing --run\./);
+    assert.match(missing.stderr, name === 'evaluate' ? /Missing --run or --samples\./ : name === 'park' ? /Missing --run, --to\./ : /Missing --run\./);
   }
 });
 
@@ -401,5 +401,30 @@ test('mid-epoch checkpoints: stopped by SIGTERM or crashed inside an epoch, a re
   assert.deepEqual(losses(afterCrash), losses(straight));
   assert.deepEqual(flatWeights(afterCrash.models.generator), flatWeights(straight.models.generator));
   assert.deepEqual(flatWeights(afterCrash.models.discriminator), flatWeights(straight.models.discriminator));
+  tf.dispose(images);
+});
+
+test('a parked run (its checkpoint copied into the repository) restores on another machine and continues as if never moved', async () => {
+  await useWasm();
+  const { parkRun, unparkRun } = await import('../lib/training/checkpoint');
+  const images = tf.tidy(() => tf.randomUniform([40, 28, 28, 1], 0, 1, 'float32', 13)) as tf.Tensor4D;
+  const common = { model: 'dcgan-mnist', batchSize: 8, maxStepsPerEpoch: 4, seed: 21, images, progress: false };
+  const straight = await runTraining({ ...common, outDir: path.join(tmp, 'park-straight'), epochs: 3 });
+  // Machine A trains into epoch 2 (a checkpoint every 3 steps), parks, and is lost.
+  const machineA = path.join(tmp, 'park-a');
+  const lost: import('../lib/training/loop').GanCallback = { onStepEnd: (step, _l, ctx) => { if (ctx.epoch === 2 && step === 4) throw new Error('machine lost'); } };
+  await assert.rejects(runTraining({ ...common, outDir: machineA, epochs: 3, checkpointEverySteps: 3, callbacks: [lost] }), /machine lost/);
+  const parkedDir = path.join(tmp, 'repo', 'data', 'in-progress', 'dcgan-mnist');
+  const parked = await parkRun(machineA, parkedDir);
+  assert.deepEqual([parked.epoch, parked.within?.steps], [1, 3]);
+  fs.rmSync(machineA, { recursive: true });
+  // Machine B restores it and continues.
+  const machineB = path.join(tmp, 'park-b');
+  assert.equal(unparkRun(parkedDir, machineB)?.epoch, 1);
+  assert.equal(unparkRun(parkedDir, machineB), undefined, 'a second restore changes nothing: the run folder is as far');
+  const continued = await runTraining({ ...common, outDir: machineB, epochs: 3, resume: true });
+  assert.deepEqual(flatWeights(continued.models.generator), flatWeights(straight.models.generator));
+  assert.deepEqual(flatWeights(continued.models.discriminator), flatWeights(straight.models.discriminator));
+  assert.equal(fs.readFileSync(path.join(machineB, 'log.csv'), 'utf8').trim().split('\n').length, 4);
   tf.dispose(images);
 });

@@ -119,3 +119,56 @@ export async function loadCheckpointInto(runDir: string, models: GanModels, mode
   await readOptimizer(models.gan.optimizer, path.join(dir, 'optimizer-gan'));
   return state;
 }
+
+/** How far a checkpoint is: completed epochs, then steps into the next one. */
+export function checkpointProgress(state: Pick<CheckpointState, 'epoch' | 'within'>): [number, number] {
+  return [state.epoch, state.within?.steps ?? 0];
+}
+
+function copyTree(from: string, to: string): void {
+  fs.cpSync(from, to, { recursive: true });
+}
+
+/**
+ * Parks a run in `toDir` (e.g. `data/in-progress/<model>/`, committed to the repository): one
+ * consistent snapshot of its checkpoint and log.csv, written atomically. The trainer replaces
+ * its checkpoint with a rename while it runs; a snapshot taken across such a save is taken again.
+ */
+export async function parkRun(runDir: string, toDir: string): Promise<CheckpointState> {
+  const stateFile = path.join(checkpointDir(runDir), 'state.json');
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const before = readRunState(runDir).savedAt;
+    let copied: CheckpointState | undefined;
+    await writeFolderAtomic(toDir, (tmp) => {
+      copyTree(checkpointDir(runDir), checkpointDir(tmp));
+      const log = path.join(runDir, 'log.csv');
+      if (fs.existsSync(log)) fs.copyFileSync(log, path.join(tmp, 'log.csv'));
+      copied = JSON.parse(fs.readFileSync(path.join(checkpointDir(tmp), 'state.json'), 'utf8')) as CheckpointState;
+      if (copied.savedAt !== before || JSON.parse(fs.readFileSync(stateFile, 'utf8')).savedAt !== before) throw new Error('checkpoint replaced during the copy');
+    }).catch((err: Error) => {
+      if (err.message !== 'checkpoint replaced during the copy') throw err;
+      copied = undefined;
+    });
+    if (copied) return copied;
+  }
+  throw new Error(`Could not take a steady copy of ${checkpointDir(runDir)}: it was replaced during each of 5 copies. Try again, or stop the run first.`);
+}
+
+/**
+ * Restores a parked run into `runDir` when the run folder has no checkpoint or an older one;
+ * returns the state restored, or undefined when the run folder was as far or further.
+ */
+export function unparkRun(parkedDir: string, runDir: string): CheckpointState | undefined {
+  const parked = readRunState(parkedDir);
+  if (hasCheckpoint(runDir)) {
+    const [e1, s1] = checkpointProgress(readRunState(runDir));
+    const [e2, s2] = checkpointProgress(parked);
+    if (e1 > e2 || (e1 === e2 && s1 >= s2)) return undefined;
+  }
+  fs.mkdirSync(runDir, { recursive: true });
+  fs.rmSync(checkpointDir(runDir), { recursive: true, force: true });
+  copyTree(checkpointDir(parkedDir), checkpointDir(runDir));
+  const log = path.join(parkedDir, 'log.csv');
+  if (fs.existsSync(log)) fs.copyFileSync(log, path.join(runDir, 'log.csv'));
+  return parked;
+}
