@@ -153,6 +153,9 @@ test('the trainer stops cleanly on SIGTERM, saves, and the same command resumes'
   const state = JSON.parse(fs.readFileSync(path.join(outDir, 'checkpoint', 'state.json'), 'utf8'));
   assert.ok(state.epoch >= 1 && state.epoch < 40, `saved after epoch ${state.epoch}`);
   const resumed = execFileSync(process.execPath, [...args.slice(0, 1), ...args.slice(1).map((a) => (a === '40' ? String(state.epoch + 1) : a))], { cwd: repo, encoding: 'utf8' });
-  assert.match(resumed, new RegExp(`Resuming cgan-mnist from .* after epoch ${state.epoch}\\.`));
+  // A stop inside an epoch resumes at the next step of that epoch (mid-epoch checkpoints); one
+  // that came with an epoch's last step, after that epoch.
+  const where = state.within ? `at step ${state.within.steps + 1} of epoch ${state.epoch + 1}` : `after epoch ${state.epoch}`;
+  assert.match(resumed, new RegExp(`Resuming cgan-mnist from .* ${where}\\.`));
   assert.match(resumed, new RegExp(`Finished after epoch ${state.epoch + 1}`));
 });
