@@ -18,7 +18,8 @@ import { checksAreStrict, lessonMode, CHECKS_ENV } from '../config';
 import { getRandomState, setGlobalSeed, setRandomState } from '../random';
 import { maxAbsDifference } from '../notebook';
 import { describeNetwork, networkDifferences } from '../models/describe';
-import { GanKind, GanModels, NUM_CLASSES } from '../models/gan';
+import { GanKind, NUM_CLASSES } from '../models/gan';
+import { ganModelsOf } from '../models/kinds';
 import { StepLosses, StepOptions, TrainStepFn } from '../training/step';
 
 export interface CheckOutcome {
@@ -50,6 +51,11 @@ function libraryLabel(fn: { name: string }, as?: string): string {
 
 let lastOutcome: CheckOutcome | undefined;
 
+/** What made checks strict, for the error: GAN_CHECKS, or the mode. */
+function strictReason(): string {
+  return process.env[CHECKS_ENV] ? `${CHECKS_ENV}=${process.env[CHECKS_ENV]}` : `${lessonMode()} mode`;
+}
+
 /** The outcome of the latest check (the checks themselves return nothing, so a notebook prints only their line). */
 export function last(): CheckOutcome | undefined {
   return lastOutcome;
@@ -71,8 +77,7 @@ function outcomeOf(name: string, against: string, differences: string[], sameDet
     return { name, same, differences, line };
   }
   if (checksAreStrict()) {
-    const why = process.env[CHECKS_ENV] ? `${CHECKS_ENV}=${process.env[CHECKS_ENV]}` : `${lessonMode()} mode`;
-    throw new Error(`Lesson check failed (strict in ${why}): ${name} differs from ${against}: ${differences.join('; ')}. Bring the cell back in line with the library, or change the library and its tests with it.`);
+    throw new Error(`Lesson check failed (strict in ${strictReason()}): ${name} differs from ${against}: ${differences.join('; ')}. Bring the cell back in line with the library, or change the library and its tests with it.`);
   }
   const line = `✎ ${name}: yours differs from ${against}: ${differences.join('; ')}. That is expected if you changed it on purpose; the lesson goes on with yours.`;
   console.log(line);
@@ -95,8 +100,7 @@ export function expect(name: string, holds: boolean, expected: string, found: st
   }
   const difference = `${found} where ${expected} was expected`;
   if (checksAreStrict()) {
-    const why = process.env[CHECKS_ENV] ? `${CHECKS_ENV}=${process.env[CHECKS_ENV]}` : `${lessonMode()} mode`;
-    throw new Error(`Lesson check failed (strict in ${why}): ${name}: ${difference}.`);
+    throw new Error(`Lesson check failed (strict in ${strictReason()}): ${name}: ${difference}.`);
   }
   const line = `✎ ${name}: ${difference}. That is expected if you changed the lesson on purpose; it goes on with yours.`;
   console.log(line);
@@ -263,11 +267,6 @@ export interface StepCheckOptions extends CheckOptions {
   steps?: number;
 }
 
-/** A lesson's networks as GanModels (latent size from the generator's first input). */
-function asGanModels(n: LessonNetworks, kind: GanKind = 'plain'): GanModels {
-  const latentDim = n.generator.inputs[0].shape[1] as number;
-  return { ...n, latentDim, kind, numClasses: kind === 'plain' ? undefined : NUM_CLASSES };
-}
 
 /**
  * Compares a lesson's training step with the library's: two sets of the same networks (the
@@ -278,8 +277,8 @@ function asGanModels(n: LessonNetworks, kind: GanKind = 'plain'): GanModels {
 export async function step(name: string, options: StepCheckOptions): Promise<void> {
   const tolerance = options.tolerance ?? 1e-6;
   const against = libraryLabel(options.library, options.as);
-  const ours = asGanModels(options.build(), options.kind);
-  const theirs = asGanModels(options.build(), options.kind);
+  const ours = ganModelsOf(options.build(), options.kind);
+  const theirs = ganModelsOf(options.build(), options.kind);
   theirs.generator.setWeights(ours.generator.getWeights());
   theirs.discriminator.setWeights(ours.discriminator.getWeights());
   const stepOptions = { ...options.stepOptions, labels: options.labels };

@@ -152,3 +152,13 @@ export function assembleGan(spec: GanSpec, generator: tf.LayersModel, discrimina
   const gan = strategy.defineComposite(generator, discriminator, spec.optimizer());
   return { generator, discriminator, gan, latentDim: spec.latentDim, kind: spec.kind, numClasses: strategy.usesLabels ? (spec.numClasses ?? NUM_CLASSES) : undefined };
 }
+
+/**
+ * Networks that already exist (a lesson's own, compiled by its cells) as GanModels of `kind`:
+ * the latent size read from the generator's first input, the classes when the kind uses labels.
+ */
+export function ganModelsOf(networks: Pick<GanModels, 'generator' | 'discriminator' | 'gan'>, kind: GanKind = 'plain', numClasses = NUM_CLASSES): GanModels {
+  const latentDim = networks.generator.inputs[0].shape[1];
+  if (typeof latentDim !== 'number') throw new Error("The generator's first input must be [batch, latentDim].");
+  return { ...networks, latentDim, kind, numClasses: kindOf(kind).usesLabels ? numClasses : undefined };
+}

@@ -11,7 +11,7 @@ import { saveModel } from '../models/files';
 import { setGlobalSeed, setRandomState } from '../random';
 import { trainGan, EpochLogs, EpochProgress, GanCallback } from '../training/loop';
 import { GanModels } from '../models/gan';
-import { kindOf } from '../models/kinds';
+import { kindOf, ganModelsOf } from '../models/kinds';
 import { hasCheckpoint, loadCheckpoint, loadCheckpointInto, checkpointDir } from '../training/checkpoint';
 import { TrainStepFn } from '../training/step';
 import { describeNetwork, layerList, networkDifferences, NetworkDescription } from '../models/describe';
@@ -261,10 +261,7 @@ function assembleGiven(system: GanSystem, given: Pick<GanModels, 'generator' | '
     if (!(model instanceof tf.LayersModel)) throw new Error(`runTraining: models.${name} is not a TensorFlow.js model (got ${typeof model}); pass { generator, discriminator, gan } as built by the lesson's cells.`);
   }
   if (!given.discriminator.optimizer || !given.gan.optimizer) throw new Error('runTraining: the discriminator and the composite model must be compiled (model.compile with an optimizer and a loss) before they can be trained.');
-  const latentDim = given.generator.inputs[0].shape[1];
-  if (typeof latentDim !== 'number') throw new Error("runTraining: the generator's first input must be [batch, latentDim].");
-  const kind = kindOf(system.kind);
-  return { ...given, latentDim, kind: system.kind, numClasses: kind.usesLabels ? (system.numClasses ?? 10) : undefined };
+  return ganModelsOf(given, system.kind, system.numClasses);
 }
 
 /** The signals that stop a run cleanly: Ctrl-C, and `kill` / `timeout` / a CI cancellation. */
