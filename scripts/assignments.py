@@ -28,6 +28,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # course/ unless GAN_COURSE_DIR says otherwise (nbgrader_config.py reads the same variable).
 COURSE = os.path.abspath(os.environ.get('GAN_COURSE_DIR') or os.path.join(ROOT, 'course'))
 TESTS = os.path.join(ROOT, 'course', 'tests')
+SHOWN = os.path.relpath(COURSE, ROOT)  # the course folder as messages name it
 NOTEBOOKS = os.path.join(ROOT, 'notebooks')
 HEADER = re.compile(r'^//# test (?P<id>[a-z0-9-]+) points=(?P<points>\d+(?:\.\d+)?) after=(?P<after>.+)$')
 
@@ -125,8 +126,8 @@ def release(names):
     for name in names:
         count, points = make_source(name)
         nbgrader('generate_assignment', name, '--force', '--log-level=WARN')
-        print(f'{name}: {count} graded tests, {points:g} points -> course/release/{name}/{name}.ipynb')
-    print('The student editions are in course/release/ (hand them out as they are, or with nbgrader release_assignment).')
+        print(f'{name}: {count} graded tests, {points:g} points -> {SHOWN}/release/{name}/{name}.ipynb')
+    print(f'The student editions are in {SHOWN}/release/ (hand them out as they are, or with nbgrader release_assignment).')
 
 
 def grading_env():
@@ -154,7 +155,7 @@ def autograde(folder):
         raise UsageError(f'{folder} holds no <student>/<assignment>/ folders.')
     for assignment in sorted(graded):
         nbgrader('autograde', assignment, '--force', '--log-level=WARN', env=grading_env())
-        nbgrader('generate_feedback', assignment, '--force', '--log-level=WARN')
+        nbgrader('generate_feedback', assignment, '--force', '--log-level=ERROR')  # (WARN lists every image without alt text)
     write_grades(sorted(graded))
 
 
@@ -177,8 +178,8 @@ def write_grades(assignments):
     write_html(os.path.join(COURSE, 'grades.html'), rows, cells)
     for r in rows:
         print(f'{r["assignment"]:<22} {r["student"]:<16} {r["score"]:g} / {r["max_score"]:g}')
-    print('Grades: course/grades.csv (per submission), course/grades-cells.csv (per graded cell), '
-          'course/grades.html; feedback for students: course/feedback/.')
+    print(f'Grades: {SHOWN}/grades.csv (per submission), {SHOWN}/grades-cells.csv (per graded cell), '
+          f'{SHOWN}/grades.html; feedback for students: {SHOWN}/feedback/.')
 
 
 def write_csv(path, rows):
