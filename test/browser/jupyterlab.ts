@@ -237,7 +237,7 @@ export async function shutdownKernels(lab: LabServer): Promise<void> {
  * cell failed (stops at once), or the kernel sits idle with cells left unrun; then inspects the
  * page and saves a screenshot to `screenshot`.
  */
-export async function runNotebookInLab(browser: Browser, lab: LabServer, dir: string, name: string, screenshot: string, timeoutMs = 15 * 60000, beforeRun?: (page: Page) => Promise<void>): Promise<LabRunReport> {
+export async function runNotebookInLab(browser: Browser, lab: LabServer, dir: string, name: string, screenshot: string, timeoutMs = 15 * 60000, beforeRun?: (page: Page) => Promise<void>, beforeScreenshot?: (page: Page) => Promise<void>): Promise<LabRunReport> {
   const started = Date.now();
   const codeCells = countCodeCells(path.join(dir, name));
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -273,6 +273,7 @@ export async function runNotebookInLab(browser: Browser, lab: LabServer, dir: st
     await page.waitForTimeout(1000); // let the last outputs render
     await scrollThrough(page);
     const seen = await inspectPage(page);
+    if (beforeScreenshot) await beforeScreenshot(page);
     await page.screenshot({ path: screenshot, fullPage: false });
     const okReplies = [...kernel.replies.values()].filter((r) => r.status === 'ok' && r.count !== null).length;
     const printed = [...kernel.requests.keys()].map((id) => kernel.streams.get(id) ?? '').join('');
