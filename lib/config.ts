@@ -83,8 +83,9 @@ export function projectRoot(): string {
 }
 
 /**
- * The project-local Python (.venv/, made by scripts/setup.sh from requirements.txt), which has
- * SciPy and PyTorch for the reference checks and the bench. Throws with the fix when missing.
+ * The project-local Python (.venv/, made by scripts/setup.sh from requirements.txt; with
+ * `--dev`, as npm test runs it, also SciPy and PyTorch for the reference checks and the bench).
+ * Throws with the fix when missing.
  */
 export function projectPython(): string {
   const python = require('path').join(projectRoot(), '.venv', 'bin', 'python');

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Sets up gan-lab on Debian/Ubuntu, installing only what is missing (a second run is quick):
-#   Debian   Chromium (the browser tests), the Fashion-MNIST files, python3-venv when needed
-#   Python   .venv/ inside the project, from the exact pins in requirements.txt: JupyterLab 4,
-#            Notebook 7, nbconvert/nbclient, SciPy, PyTorch (CPU) — a stamp skips it when unchanged
+# Sets up gan-lab on Debian/Ubuntu, installing only what is missing (a second run is quick).
+#   bash scripts/setup.sh          what running the lessons needs (npm start, npm run setup)
+#   bash scripts/setup.sh --dev    that, plus what only the tests and the bench use (npm test,
+#                                  npm run setup:dev): Chromium, PyTorch, SciPy, Pillow
+#   Debian   the Fashion-MNIST files, python3-venv when needed; --dev: Chromium (browser tests)
+#   Python   .venv/ inside the project, from the exact pins in requirements.txt (JupyterLab 4,
+#            Notebook 7, nbconvert/nbclient, nbgrader); --dev: requirements-dev.txt too (PyTorch
+#            CPU, SciPy, Pillow: the test references and the bench) — stamps skip them when unchanged
 #   npm      npm ci (skipped when node_modules matches package-lock.json)
 #   build    the library (TypeScript -> build/) and the playground page (web/dist/)
 #   kernel   tslab registered into .jupyter/ inside the project (nothing goes to your home folder)
@@ -14,11 +18,16 @@ ROOT=$PWD
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
 fail() { echo "setup: $*" >&2; exit 1; }
+DEV=0
+for a in "$@"; do
+  case "$a" in --dev) DEV=1 ;; *) fail "unknown option $a (use --dev for the test tools, or nothing)" ;; esac
+done
 
 PYTHON="${GAN_PYTHON:-python3}"
 command -v "$PYTHON" >/dev/null || fail "no $PYTHON on PATH: install Python 3.10+ (apt-get install python3 python3-venv) or set GAN_PYTHON."
 
-DEBIAN_PACKAGES=(dataset-fashion-mnist chromium)
+DEBIAN_PACKAGES=(dataset-fashion-mnist)
+[ "$DEV" = 1 ] && DEBIAN_PACKAGES+=(chromium)
 # Debian's python3 needs python3-venv for `python3 -m venv` (a pyenv or python.org Python has it).
 "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null || DEBIAN_PACKAGES+=(python3-venv)
 missing=()
@@ -32,25 +41,28 @@ if [ ${#missing[@]} -gt 0 ]; then
     || fail "apt-get install ${missing[*]} failed (see above): fix apt, then run npm run setup again."
 fi
 
-# Python environment. The stamp (requirements.txt's hash) is written only after pip succeeded,
-# so an interrupted or failed install is redone next time instead of looking complete.
+# Python environment. Each requirements file has a stamp (its hash), written only after pip
+# succeeded, so an interrupted or failed install is redone next time instead of looking complete.
 VENV="$ROOT/.venv"
-STAMP="$VENV/.gan-lab-requirements.sha256"
-want="$(sha256sum requirements.txt | cut -d' ' -f1)"
-if [ -e "$VENV" ] && ! "$VENV/bin/python" -c 'import jupyterlab, nbclient, scipy' 2>/dev/null && [ -f "$STAMP" ]; then
+if [ -e "$VENV" ] && ! "$VENV/bin/python" -c 'import jupyterlab, nbclient' 2>/dev/null && ls "$VENV"/.gan-lab-*.sha256 >/dev/null 2>&1; then
   echo "==> .venv is broken (its Python or packages do not load, e.g. the Python it was made from changed): recreating it"
   rm -rf "$VENV"
 fi
-if [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; then
-  echo "==> Python packages into .venv/ (pip install -r requirements.txt)"
+pip_install() {  # pip_install FILE: the pins of FILE into .venv, unless its stamp says they are there
+  local file="$1" stamp="$VENV/.gan-lab-$1.sha256" want
+  want="$(sha256sum "$file" | cut -d' ' -f1)"
+  [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] || return 0
+  echo "==> Python packages into .venv/ (pip install -r $file)"
   [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV" || { rm -rf "$VENV"; fail "python -m venv .venv failed: install python3-venv (apt-get install python3-venv) and run npm run setup again."; }
-  rm -f "$STAMP"
+  rm -f "$stamp"
   # (pip's warnings about this machine's missing extra package folders are filtered out)
-  if ! "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt 2> >(grep -v 'is ignored: it is neither a file nor a directory' >&2); then
-    fail "pip could not install requirements.txt into .venv (no network to PyPI? a proxy needs PIP_INDEX_URL / HTTPS_PROXY): fix that and run npm run setup again; .venv is left unstamped and will be redone."
+  if ! "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$file" 2> >(grep -v 'is ignored: it is neither a file nor a directory' >&2); then
+    fail "pip could not install $file into .venv (no network to PyPI? a proxy needs PIP_INDEX_URL / HTTPS_PROXY): fix that and run the set-up again; .venv is left unstamped for it and will be redone."
   fi
-  echo "$want" > "$STAMP"
-fi
+  echo "$want" > "$stamp"
+}
+pip_install requirements.txt
+[ "$DEV" = 1 ] && pip_install requirements-dev.txt
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "==> npm ci"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The README's test command: set up from scratch if needed (setup.sh also clears build/ so that
-# only tests that exist run), then
+# The README's test command: set up from scratch if needed, with the test tools (setup.sh --dev:
+# Chromium, PyTorch, SciPy; it also clears build/ so that only tests that exist run), then
 #   1. the unit tests over lib/ (backend-independent ones on wasm; kernels wasm against cpu),
 #   2. the backend-independent unit tests again on native (tfjs-node on TensorFlow's C library),
 #   3. every notebook executed with nbclient in quick mode on native, fresh run folders,
@@ -9,7 +9,7 @@
 # Exits non-zero if anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --dev
 echo "==> Unit tests (node --test, wasm)"
 node --test --test-concurrency=1 --test-timeout=1500000 build/test/*.test.js
 node -e "require('tfjs-node-native')" 2>/dev/null || { echo "The native backend did not build (see set-up above); run npm run setup:native for the reason." >&2; exit 1; }

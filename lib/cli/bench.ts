@@ -359,7 +359,7 @@ async function main(args: ParsedArgs): Promise<void> {
     }
   }
   const torch = torchAvailable() ? runTorch(models, iters, cores) : undefined;
-  if (!torch) console.error('note: PyTorch reference skipped (run npm run setup: .venv has PyTorch)');
+  if (!torch) console.error('note: PyTorch reference skipped (npm run setup:dev installs it into .venv)');
   const keras = kerasPython();
   const kerasRefs = keras ? runKeras(keras, models, iters, cores) : undefined;
   if (!keras) console.error('note: Keras reference skipped (.venv-keras is missing: bash scripts/setup-keras.sh sets it up)');
