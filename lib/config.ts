@@ -22,6 +22,9 @@ export const LESSON_MODES: readonly LessonMode[] = ['quick', 'class', 'full'];
 /** The environment variable that forces a mode over the notebook's own choice (GAN_MODE=class). */
 export const MODE_ENV = 'GAN_MODE';
 
+/** The environment variable that moves the shipped generators' folder (default data/pretrained; tests point it elsewhere). */
+export const PRETRAINED_ENV = 'GAN_PRETRAINED_DIR';
+
 /** The environment variable that chooses how lesson checks react to a difference (strict | friendly). */
 export const CHECKS_ENV = 'GAN_CHECKS';
 

@@ -12,7 +12,7 @@ export { setGlobalSeed } from './random';
 export { initBackend } from './backend';
 export { getSystem, buildSystem } from './systems/registry';
 export { runTraining } from './systems/run';
-export { loadPretrained } from './models/pretrained';
+export { loadPretrained } from './systems/pretrained-run';
 export { generateLatentPoints, runGenerator } from './models/gan';
 export { trainStep } from './training/step';
 export { tapeStep } from './training/tape-step';

@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { projectRoot } from '../config';
+import { projectRoot, PRETRAINED_ENV } from '../config';
 import { loadModel } from './files';
 
 /** Scores of one generator as `npm run evaluate` prints them (10,000 samples). */
@@ -38,7 +38,7 @@ export interface PretrainedInfo {
 }
 
 export function pretrainedRoot(): string {
-  return path.join(projectRoot(), 'data', 'pretrained');
+  return process.env[PRETRAINED_ENV] || path.join(projectRoot(), 'data', 'pretrained');
 }
 
 export function pretrainedDir(name: string): string {
@@ -58,8 +58,8 @@ export function readPretrainedInfo(name: string): PretrainedInfo {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as PretrainedInfo;
 }
 
-/** Loads a shipped generator and what is known about it. */
-export async function loadPretrained(name: string): Promise<{ generator: tf.LayersModel; info: PretrainedInfo }> {
+/** Loads a shipped generator and what is known about it (lab.loadPretrained also loads the discriminator). */
+export async function loadPretrainedGenerator(name: string): Promise<{ generator: tf.LayersModel; info: PretrainedInfo }> {
   const info = readPretrainedInfo(name);
   return { generator: await loadModel(pretrainedDir(name)), info };
 }

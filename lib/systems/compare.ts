@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { generateLatentPoints, isConditional, runGenerator } from '../models/gan';
-import { listPretrained, loadPretrained, PretrainedInfo } from '../models/pretrained';
+import { listPretrained, loadPretrainedGenerator, PretrainedInfo } from '../models/pretrained';
 import { evaluateGenerator, loadReference, Reference } from '../metrics/evaluate';
 import { gridPng } from '../visual/grid';
 import { sideBySide } from '../visual/labels';
@@ -55,7 +55,7 @@ export async function besidePretrained(generator: tf.LayersModel, system: GanSys
   const lines = [`${caption}${fid !== undefined ? `: FID ${fid.toFixed(2)} on ${samples.toLocaleString('en')} samples` : ''}`];
   let pretrained: BesideResult['pretrained'];
   if (listPretrained().includes(sys.name)) {
-    const shipped = await loadPretrained(sys.name);
+    const shipped = await loadPretrainedGenerator(sys.name);
     const rescore = options.rescorePretrained === true && reference !== undefined;
     const preFid = rescore ? evaluateGenerator(shipped.generator, sys.range, reference, { samples }).fid : shipped.info.scores.fid;
     const preSamples = rescore ? samples : shipped.info.scores.samples;

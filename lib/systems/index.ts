@@ -3,3 +3,4 @@ export * from './registry';
 export * from './configure';
 export * from './run';
 export * from './compare';
+export * from './pretrained-run';

@@ -7,6 +7,7 @@ import * as path from 'path';
 import * as fs from 'fs';
 import * as tf from '@tensorflow/tfjs';
 import { getSystem, buildSystem, metricDomainOf, GanSystem } from './registry';
+import { copyShippedCheckpoint, shippedCheckpointDir } from './pretrained-run';
 import { saveModel } from '../models/files';
 import { setGlobalSeed, setRandomState } from '../random';
 import { trainGan, EpochLogs, EpochProgress, GanCallback } from '../training/loop';
@@ -58,6 +59,15 @@ export interface RunOptions {
    * that changed a setting trains with it; the trainer passes true).
    */
   resume?: boolean;
+  /**
+   * 'pretrained': start from the shipped run's last checkpoint (`data/pretrained/<system>/checkpoint/`:
+   * its generator, discriminator and optimizers' state) instead of fresh networks, and train on
+   * from the epoch it ended with; `epochs` counts from that run's start (a shipped run of 10
+   * epochs with `epochs: 11` trains one more). With `resume: true` and a checkpoint in the run
+   * folder, that checkpoint wins (an interrupted continuation goes on). Throws, naming the
+   * systems that have one, when the shipped system keeps no checkpoint.
+   */
+  from?: 'pretrained';
   /**
    * The lesson's own networks to train instead of building the system's: what a notebook's
    * cells wrote is what trains. The composite must be the generator followed by the frozen
@@ -175,7 +185,14 @@ async function trainLocked(options: RunOptions, system: GanSystem, { logDir, mod
   let resumedFrom = 0;
   let resumeWithin: EpochProgress | undefined;
   const progressOn = options.progress ?? true;
-  const resuming = (options.resume ?? false) && hasCheckpoint(modelDir);
+  let resuming = (options.resume ?? false) && hasCheckpoint(modelDir);
+  if (options.from === 'pretrained' && !resuming) {
+    shippedCheckpointDir(system.name);   // throws with the reason before anything is removed
+    const cleared = clearEarlierRun({ outDir: options.outDir, logDir, modelDir }, system.name);
+    if (cleared && progressOn) console.log(`Starting from the shipped ${system.name} run in ${options.outDir}: an earlier run's files there were removed.`);
+    copyShippedCheckpoint(system.name, modelDir);
+    resuming = true;
+  }
   const given = options.models
     ? assembleGiven(system, options.models)
     : undefined;
@@ -196,7 +213,7 @@ async function trainLocked(options: RunOptions, system: GanSystem, { logDir, mod
       if (loaded.state.randomState) setRandomState(loaded.state.randomState);
     }
     const where = resumeWithin ? `at step ${resumeWithin.steps + 1} of epoch ${resumedFrom + 1}` : `after epoch ${resumedFrom}`;
-    if (progressOn) console.log(`Resuming ${system.name} from ${modelDir} ${where}.`);
+    if (progressOn) console.log(`Resuming ${system.name} from ${modelDir} ${where}${options.from === 'pretrained' ? ' (the shipped run)' : ''}.`);
   } else {
     const cleared = clearEarlierRun({ outDir: options.outDir, logDir, modelDir }, system.name);
     if (cleared && progressOn) console.log(`Starting afresh in ${options.outDir}: an earlier run's files there were removed (resume: true continues a run instead).`);
