@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { installLeanBackprop } from './tape';
+import { registerNativeDenseBincount } from './kernels/native-dense-bincount';
 
 export type BackendName = 'native' | 'wasm' | 'cpu';
 
@@ -62,6 +63,7 @@ async function activate(name: BackendName, threads?: number): Promise<number> {
     const { prepareWasm } = await import('./wasm');
     threads = await prepareWasm(threads);
   }
+  if (name === 'native') registerNativeDenseBincount();
   const ok = await tf.setBackend(TF_NAME[name]);
   if (!ok) throw new Error(`TensorFlow.js could not initialise the ${name} backend.`);
   await tf.ready();

@@ -57,3 +57,26 @@ for (const [system, load, scale, n] of [
     console.log(`# ${system}: largest loss difference native vs wasm over ${STEPS} steps: ${worst.toExponential(2)}`);
   });
 }
+
+test('DenseBincount (tf.layers.categoryEncoding) runs on native and equals cpu: one-hot, multi-hot, counts, weighted', async () => {
+  const cases = () => {
+    const labels = tf.tensor1d([0, 7, 3, 7, 9], 'int32');
+    const rows = tf.tensor2d([[1, 1, 4], [0, 2, 9]], [2, 3], 'int32');
+    const weights = tf.tensor2d([[0.5, 2, 1], [3, 1, 0.25]]);
+    const layer = tf.layers.categoryEncoding({ numTokens: 10, outputMode: 'oneHot' });
+    return [
+      tf.denseBincount(labels, [], 10, false),
+      tf.denseBincount(rows, [], 10, true),
+      tf.denseBincount(rows, weights, 10, false),
+      layer.apply(tf.tensor2d([[0], [7], [3]])) as tf.Tensor,
+    ].map((t) => ({ shape: t.shape, values: Array.from(t.dataSync()) }));
+  };
+  await initBackend('cpu', { verbose: false });
+  const onCpu = cases();
+  await initBackend('native', { verbose: false });
+  const onNative = cases();
+  assert.deepEqual(onNative, onCpu);
+  assert.deepEqual(onNative[3].shape, [3, 10]);
+  assert.deepEqual(onNative[1].values.slice(0, 10), [0, 1, 0, 0, 1, 0, 0, 0, 0, 0]);   // binary: 1 twice counts once
+  assert.equal(onNative[2].values[1], 2.5);   // weights of the two 1s: 0.5 + 2
+});
