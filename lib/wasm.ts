@@ -126,13 +126,14 @@ function guardHeapReads(backend: HeapReader, module: EmscriptenModule): void {
 }
 
 /**
- * Loads the wasm backend with `threads` threads (default: every core), registers the training
+ * Loads the wasm backend with `threads` threads (default: TF_NUM_INTRAOP_THREADS, the cap the class
+ * hub sets for each student, else every core), registers the training
  * kernels, and returns the thread count in use. Call before creating tensors: replacing the
  * backend drops what it held.
  */
 export async function prepareWasm(threads?: number): Promise<number> {
   registerTrainingKernels();
-  const wanted = Math.max(1, Math.min(MAX_WASM_THREADS, Math.floor(threads ?? os.cpus().length)));
+  const wanted = Math.max(1, Math.min(MAX_WASM_THREADS, Math.floor(threads ?? (Number(process.env.TF_NUM_INTRAOP_THREADS) || os.cpus().length))));
   if (wanted === 1) return 1; // tfjs's own single-threaded start-up is fine
   const module = await loadThreadedModule(wanted);
   wasmBackend.setThreadsCount(wanted); // read by BackendWasm's constructor

@@ -180,7 +180,7 @@ export function countCodeCells(file: string): number {
 }
 
 async function openNotebook(page: Page, lab: LabServer, name: string): Promise<void> {
-  await page.goto(`${lab.base}/lab/tree/${encodeURIComponent(name)}?reset&token=${lab.token}`);
+  await page.goto(`${lab.base}/lab/tree/${name.split('/').map(encodeURIComponent).join('/')}?reset&token=${lab.token}`);
   await page.waitForSelector('.jp-NotebookPanel .jp-Notebook .jp-Cell', { timeout: 120000 });
 }
 
