@@ -9,6 +9,7 @@
 # then runs jupyterhub-singleuser from the course's .venv-hub.
 set -euo pipefail
 ROOT="${GAN_HUB_ROOT:?GAN_HUB_ROOT is not set: this script is started by the hub (npm run hub)}"
+VENV="${GAN_HUB_VENV:-$ROOT/.venv-hub}"   # the Docker image for Zero to JupyterHub uses the project's .venv
 for controller in memory cpu; do
   procs="/sys/fs/cgroup/$controller/gan-hub/$(id -un)/cgroup.procs"
   if [ -w "$procs" ]; then echo $$ > "$procs"; fi
@@ -18,5 +19,5 @@ umask 077
 mkdir -p "$COURSE/notebooks" "$COURSE/runs"
 ln -sfn "$ROOT/node_modules" "$COURSE/node_modules"
 ln -sfn "$ROOT/docs" "$COURSE/docs"
-"$ROOT/.venv-hub/bin/python" "$ROOT/hub/sync_lessons.py" "$ROOT/notebooks" "$COURSE/notebooks" || echo "sync_lessons failed; the student's notebooks are unchanged" >&2
-exec "$ROOT/.venv-hub/bin/jupyterhub-singleuser" "$@"
+"$VENV/bin/python" "$ROOT/hub/sync_lessons.py" "$ROOT/notebooks" "$COURSE/notebooks" || echo "sync_lessons failed; the student's notebooks are unchanged" >&2
+exec "$VENV/bin/jupyterhub-singleuser" "$@"

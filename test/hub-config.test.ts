@@ -16,15 +16,12 @@ const repo = path.resolve(__dirname, '..', '..');
 const pins = (file: string) => new Map(fs.readFileSync(path.join(repo, file), 'utf8').split('\n')
   .filter((l) => /^[A-Za-z0-9_.-]+==/.test(l)).map((l) => l.split('==') as [string, string]));
 
-test("requirements-hub.txt pins what requirements.txt pins (but soupsieve, for Debian 12's Python 3.11.2) plus JupyterHub", () => {
-  const lessons = pins('requirements.txt');
-  const hub = pins('requirements-hub.txt');
-  for (const [name, version] of lessons) {
-    if (name === 'soupsieve') continue;
-    assert.equal(hub.get(name), version, `${name}: ${hub.get(name)} in requirements-hub.txt, ${version} in requirements.txt`);
-  }
-  for (const name of ['jupyterhub', 'jupyterhub-firstuseauthenticator', 'jupyterhub-idle-culler']) assert.ok(hub.has(name), name);
-  assert.equal(hub.size, lessons.size + 3);
+test("requirements-hub.txt is the lessons' requirements plus JupyterHub, installable on Debian 12's Python 3.11.2", () => {
+  const hub = fs.readFileSync(path.join(repo, 'requirements-hub.txt'), 'utf8');
+  assert.match(hub, /^-r requirements\.txt$/m);
+  for (const name of ['jupyterhub', 'jupyterhub-firstuseauthenticator', 'jupyterhub-idle-culler']) assert.ok(pins('requirements-hub.txt').has(name), name);
+  // soupsieve 3.x requires Python >= 3.11.5 (3.0.0-3.0.1 yanked for older 3.11): Debian 12 has 3.11.2.
+  assert.equal(pins('requirements.txt').get('soupsieve'), '2.8.3');
 });
 
 test('the lesson sync copies new lessons, follows the course where the student changed nothing, and never overwrites an edit', () => {

@@ -160,7 +160,10 @@ test('02-discriminator alone, then three students at once, each to the end, with
     assert.match(report.printed, /Backend native \(1 thread;/, `${STUDENTS[i]}: the thread cap did not reach the kernel:\n${report.printed.slice(0, 600)}`);
     assert.match(report.printed, /class mode/);
   }
-  console.log(`hub: up in ${hubStartSeconds.toFixed(1)} s; 02-discriminator (class mode) alone ${alone.seconds.toFixed(1)} s, three together ${together.map((r) => r.seconds.toFixed(1)).join(' s, ')} s`);
+  const peakMemory = STUDENTS.map((s) => {
+    try { return `${(Number(fs.readFileSync(`/sys/fs/cgroup/memory/gan-hub/${s}/memory.max_usage_in_bytes`, 'utf8')) / 2 ** 30).toFixed(2)} GB`; } catch { return 'no cgroup'; }
+  });
+  console.log(`hub: up in ${hubStartSeconds.toFixed(1)} s; 02-discriminator (class mode) alone ${alone.seconds.toFixed(1)} s, three together ${together.map((r) => r.seconds.toFixed(1)).join(' s, ')} s; peak memory per student (server + kernel): ${peakMemory.join(', ')}`);
 });
 
 test("students are kept apart: their own copies, no reading another's home or the course, no admin API", { skip: !isRoot && 'needs root' }, async () => {
