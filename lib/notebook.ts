@@ -17,6 +17,7 @@ import { setGlobalSeed } from './random';
 import { Figure, figureSvg } from './visual/plot';
 import { PointSet, ScatterOptions, scatterSvg } from './visual/scatter';
 import { dataFrameHtml, escapeHtml } from './visual/table';
+import { collectedTrainableWeights, countWeights, isCompiled } from './tfjs-internals';
 
 interface TslabDisplay {
   png(bytes: Uint8Array): void;
@@ -294,7 +295,6 @@ export interface ModelSummary {
   html: string;
 }
 
-const countOf = (weights: Array<{ shape: Array<number | null> }>) => weights.reduce((sum, w) => sum + w.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0);
 
 /** `[null, 14, 14, 64]` as `(None, 14, 14, 64)`; several outputs are listed. */
 function kerasShape(shape: unknown): string {
@@ -330,14 +330,10 @@ export function summarizeModel(model: tf.LayersModel): ModelSummary {
     }
     return { name, tfName: layer.name, type, outputShape: kerasShape(layer.outputShape), params: layer.countParams() };
   });
-  const totalParams = countOf(model.weights);
-  // A Sequential model compiles the functional model it wraps (`.model`).
-  type Compiled = { model?: Compiled; collectedTrainableWeights?: tf.LayerVariable[]; optimizer?: unknown };
-  const outer = model as unknown as Compiled;
-  const inner = outer.model ?? outer;
-  const collected = inner.collectedTrainableWeights ?? outer.collectedTrainableWeights;
-  const compiled = (inner.optimizer ?? outer.optimizer) != null && collected !== undefined;
-  const trainableParams = compiled ? countOf(collected!) : countOf(model.trainableWeights);
+  const totalParams = countWeights(model.weights);
+  const collected = collectedTrainableWeights(model);
+  const compiled = isCompiled(model);
+  const trainableParams = compiled ? countWeights(collected!) : countWeights(model.trainableWeights);
   const nonTrainableParams = totalParams - trainableParams;
   const fmt = (n: number) => n.toLocaleString('en');
   const cell = 'style="text-align:left;padding:2px 12px"';

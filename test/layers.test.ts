@@ -3,7 +3,7 @@
  * Walks the compiled library (build/lib), reading each file's relative `require(...)`s, so what
  * is checked is what runs. The floors, bottom to top:
  *
- *   0  foundation: config, io, random, backend (+ wasm, tape), notebook display helpers, data/, visual/, kernels/
+ *   0  foundation: config, io, random, backend (+ wasm, tape), notebook display helpers, data/, visual/, kernels/, tfjs-internals
  *   1  models/     architectures, GanModels, the generator's forward pass, the per-kind strategy
  *   2  training/   steps, loop, callbacks, checkpoints
  *   3  metrics/    sample quality (may use training's callback interface, never the reverse)
@@ -18,7 +18,7 @@ import * as path from 'path';
 const LIB = path.resolve(__dirname, '..', 'lib');
 
 const FLOORS: Array<[RegExp, number, string]> = [
-  [/^(config|io|random|backend|tape|wasm|wasm-worker|notebook)\.js$|^(data|visual|kernels|types)\//, 0, 'foundation'],
+  [/^(config|io|random|backend|tape|wasm|wasm-worker|notebook|tfjs-internals)\.js$|^(data|visual|kernels|types)\//, 0, 'foundation'],
   [/^models\//, 1, 'models'],
   [/^training\//, 2, 'training'],
   [/^metrics\//, 3, 'metrics'],

@@ -25,6 +25,7 @@ import { GanModels, NUM_CLASSES, generateLatentPoints, runGenerator } from '../m
 import { kindOf } from '../models/kinds';
 import { trainStep } from '../training/step';
 import { tapeStep } from '../training/tape-step';
+import { kernelProfiler } from '../tfjs-internals';
 
 export interface BenchRow {
   model: string;
@@ -89,7 +90,7 @@ function inputShapes(inputs: unknown): string {
  * native backends, so timing around the engine's per-kernel hook measures each one.
  */
 export async function profileStep(step: () => Promise<unknown>): Promise<StepProfile> {
-  const profiler = (tf.engine() as unknown as { profiler: { profileKernel: (name: string, inputs: unknown, f: () => unknown) => unknown } }).profiler;
+  const profiler = kernelProfiler();
   const original = profiler.profileKernel;
   const totals = new Map<string, { count: number; wall: number; cpu: number }>();
   const byShape = new Map<string, { kernel: string; shapes: string; count: number; wall: number; cpu: number }>();

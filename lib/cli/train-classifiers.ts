@@ -12,6 +12,7 @@ import { scaleToUnit } from '../data/scale';
 import { setGlobalSeed } from '../random';
 import { defineDomainClassifier, compileClassifier, classifierAccuracy, saveDomainClassifier, ClassifierDomain, CLASSIFIER_ROOT } from '../metrics/classifier';
 import { FlagSpec, ParsedArgs, runCli } from './args';
+import { setLearningRate } from '../tfjs-internals';
 
 const FLAGS: FlagSpec[] = [
   { name: 'domain', type: 'string', help: 'which classifier to train (default: both)', choices: ['mnist', 'fashion-mnist'] },
@@ -49,7 +50,7 @@ async function trainOne(domain: ClassifierDomain, args: Record<string, unknown>,
     callbacks: {
       // Exponential decay per epoch: the last epochs settle instead of bouncing around the minimum.
       onEpochBegin: async (epoch) => {
-        (model.optimizer as unknown as { learningRate: number }).learningRate = lr * decay ** epoch;
+        setLearningRate(model.optimizer, lr * decay ** epoch);
       },
       onBatchEnd: async (batch, logs) => {
         if (process.stdout.isTTY && batch % 20 === 0) process.stdout.write(`\r  step ${batch}/${steps} loss ${logs?.loss.toFixed(4)} acc ${logs?.acc.toFixed(4)}   `);

@@ -21,6 +21,7 @@ import { describeNetwork, networkDifferences } from '../models/describe';
 import { GanKind, NUM_CLASSES } from '../models/gan';
 import { ganModelsOf } from '../models/kinds';
 import { StepLosses, StepOptions, TrainStepFn } from '../training/step';
+import { compiledLoss } from '../tfjs-internals';
 
 export interface CheckOutcome {
   /** What was checked, as the lesson names it. */
@@ -165,8 +166,7 @@ function probeInputs(model: tf.LayersModel, n: number, seed: number): tf.Tensor[
 
 /** The compiled losses of `model` (a Sequential keeps them on its inner model), one per output. */
 function lossNames(model: tf.LayersModel): string[] {
-  const m = model as unknown as { loss?: unknown; model?: { loss?: unknown } };
-  const loss = m.loss ?? m.model?.loss;
+  const loss = compiledLoss(model);
   const list = Array.isArray(loss) ? loss : [loss];
   return model.outputs.map((_, i) => String(list[Math.min(i, list.length - 1)] ?? ''));
 }

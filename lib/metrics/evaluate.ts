@@ -14,6 +14,7 @@ import { classify, loadDomainClassifier, ClassifierDomain, ClassifierOutputs, to
 import { featureStats, frechetDistance, FeatureStats } from './frechet';
 import { kernelInceptionDistance, featureScale, KidResult } from './kid';
 import { modeCoverage, inceptionScore, conditionalAccuracy, ModeCoverage, InceptionScore } from './scores';
+import { latentSizeOf } from '../tfjs-internals';
 
 export interface QualityReport {
   samples: number;
@@ -103,7 +104,7 @@ function classifyInBatches(n: number, ref: Reference, makeBatch: (start: number,
 export function evaluateGenerator(generator: tf.LayersModel, range: '0-1' | '-1-1', ref: Reference, options: MetricOptions = {}): QualityReport {
   const n = options.samples ?? 10000;
   const conditional = isConditional(generator);
-  const latentDim = generator.inputs[0].shape[1] as number;
+  const latentDim = latentSizeOf(generator);
   const labels = conditional ? Array.from({ length: n }, (_, i) => i % 10) : undefined;
   const seed = options.seed ?? 0;
   const out = classifyInBatches(n, ref, (start, size) => tf.tidy(() => {

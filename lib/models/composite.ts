@@ -1,5 +1,6 @@
 /** The composite model of the Keras tutorials, shared by every unconditional system. */
 import * as tf from '@tensorflow/tfjs';
+import { collectedTrainableWeights, countWeights, latentSizeOf } from '../tfjs-internals';
 
 /** Adam(learning rate 0.0002, beta1 0.5), the DCGAN paper's setting used by most tutorials. */
 export function dcganAdam(learningRate = 0.0002): tf.Optimizer {
@@ -30,15 +31,14 @@ export function defineGan(generator: tf.LayersModel, discriminator: tf.LayersMod
  * counts the discriminator too once it is trainable again; this reads what compile collected.
  */
 export function compositeTrainableParams(gan: tf.LayersModel): number {
-  const inner = (gan as unknown as { model?: { collectedTrainableWeights?: tf.LayerVariable[] } }).model;
-  const collected = inner?.collectedTrainableWeights ?? (gan as unknown as { collectedTrainableWeights?: tf.LayerVariable[] }).collectedTrainableWeights;
+  const collected = collectedTrainableWeights(gan);
   if (!collected) throw new Error('compositeTrainableParams: the model is not compiled.');
-  return collected.reduce((sum, w) => sum + w.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0);
+  return countWeights(collected);
 }
 
 /** Builds, freezes and compiles a composite over [noise, label] inputs whose D output is `discriminate(image, label)`. */
 function labelledComposite(generator: tf.LayersModel, discriminator: tf.LayersModel, discriminate: (image: tf.SymbolicTensor, label: tf.SymbolicTensor) => tf.SymbolicTensor | tf.SymbolicTensor[], loss: string | string[], optimizer: tf.Optimizer): tf.LayersModel {
-  const latentDim = generator.inputs[0].shape[1] as number;
+  const latentDim = latentSizeOf(generator);
   const z = tf.input({ shape: [latentDim], name: 'gan_noise' });
   const label = tf.input({ shape: [1], name: 'gan_label' });
   const image = generator.apply([z, label]) as tf.SymbolicTensor;

@@ -13,6 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { defineAcGan, defineConditionalGan, defineGan } from './composite';
 import { GanKind, GanModels, NUM_CLASSES } from './gan';
+import { latentSizeOf } from '../tfjs-internals';
 
 type Inputs = tf.Tensor | tf.Tensor[];
 
@@ -158,7 +159,6 @@ export function assembleGan(spec: GanSpec, generator: tf.LayersModel, discrimina
  * the latent size read from the generator's first input, the classes when the kind uses labels.
  */
 export function ganModelsOf(networks: Pick<GanModels, 'generator' | 'discriminator' | 'gan'>, kind: GanKind = 'plain', numClasses = NUM_CLASSES): GanModels {
-  const latentDim = networks.generator.inputs[0].shape[1];
-  if (typeof latentDim !== 'number') throw new Error("The generator's first input must be [batch, latentDim].");
+  const latentDim = latentSizeOf(networks.generator);
   return { ...networks, latentDim, kind, numClasses: kindOf(kind).usesLabels ? numClasses : undefined };
 }

@@ -9,6 +9,7 @@ import * as big from '../models/dcgan-big';
 import { celebATrainImages, idxTrainImages, IdxDataset, mnistPartition } from '../data/train-images';
 import { GanSystem, SYSTEMS } from './registry';
 import { piecewiseConstant } from '../training/schedule';
+import { learningRateOf, setLearningRate } from '../tfjs-internals';
 
 /** What tutorial 003's flags change about a system (all optional). */
 export interface SystemOverrides {
@@ -58,7 +59,7 @@ export const OPTION_NAMES: OverrideNames = {
 /** The learning rate of a system's optimizer as the registry builds it. */
 function baseLearningRate(base: GanSystem): number {
   const optimizer = base.optimizer();
-  const lr = (optimizer as unknown as { learningRate: number }).learningRate;
+  const lr = learningRateOf(optimizer);
   optimizer.dispose();
   return lr;
 }
@@ -85,7 +86,7 @@ export function configureSystem(base: GanSystem, o: SystemOverrides, names: Over
     const lr = o.learningRate;
     system.optimizer = () => {
       const opt = base.optimizer();
-      (opt as unknown as { learningRate: number }).learningRate = lr;
+      setLearningRate(opt, lr);
       return opt;
     };
     const schedule = base.schedule;

@@ -1,6 +1,7 @@
 /**
  * The tutorial systems by their canonical names (docs/systems.md), so the trainer, the bench and the
- * notebooks build them the same way. Systems join as they land.
+ * notebooks build them the same way. "Tutorial 000" ... "tutorial 004" in the library's comments
+ * are the five seed tutorials described in docs/tutorials.md.
  */
 import * as tf from '@tensorflow/tfjs';
 import { PixelRange } from '../visual/grid';
@@ -60,7 +61,7 @@ export interface GanSystem extends GanSpec {
   loadImages(limit?: number): Promise<{ images: tf.Tensor4D; labels: tf.Tensor1D }>;
   /** Applied to each batch before the step (S4 pads MNIST to 64x64 per batch, not all at once). */
   mapBatch?: (images: tf.Tensor4D) => tf.Tensor4D;
-  /** The training step, when not the Keras-style one (S4: tutorial 003's GradientTape step). */
+  /** The training step, when not the Keras-style one (S4: the GradientTape step reconstructed from tutorial 003, which calls its train_step without showing it). */
   step?: TrainStepFn;
   /** Learning rate per epoch (S4: piecewise-constant decay). */
   schedule?: (epoch: number) => number;

@@ -4,10 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { NUM_CLASSES, generateLatentPoints, isConditional, runGenerator } from '../models/gan';
+import { latentSizeOf } from '../tfjs-internals';
 
-function latentDimOf(generator: tf.LayersModel): number {
-  return generator.inputs[0].shape[1] as number;
-}
 
 export interface GenerateOptions {
   /** Images to make (default 25). */
@@ -23,7 +21,7 @@ export function generate(generator: tf.LayersModel, options: GenerateOptions = {
   const n = options.n ?? 25;
   if (isConditional(generator) && options.label === undefined) throw new Error('generate: this generator is conditional; pass { label } (0-9).');
   if (options.label !== undefined && (!Number.isInteger(options.label) || options.label < 0 || options.label > 9)) throw new Error(`generate: label must be an integer 0-9, got ${options.label}.`);
-  const z = generateLatentPoints(latentDimOf(generator), n, options.seed);
+  const z = generateLatentPoints(latentSizeOf(generator), n, options.seed);
   const out = runGenerator(generator, z, isConditional(generator) ? new Array(n).fill(options.label) : undefined);
   z.dispose();
   return out;
@@ -42,7 +40,7 @@ export function classGrid(generator: tf.LayersModel, options: { numClasses?: num
   const classes = options.numClasses ?? NUM_CLASSES;
   const perClass = options.perClass ?? 10;
   return tf.tidy(() => {
-    const row = generateLatentPoints(latentDimOf(generator), perClass, options.seed ?? 42);
+    const row = generateLatentPoints(latentSizeOf(generator), perClass, options.seed ?? 42);
     const z = tf.tile(row, [classes, 1]) as tf.Tensor2D;
     return runGenerator(generator, z, classOrderedLabels(classes, perClass));
   });

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { GanCallback } from './loop';
+import { setLearningRate } from '../tfjs-internals';
 
 /**
  * Piecewise-constant decay (tutorial 003: boundaries at epochs 10, 20, 25 with lr, lr/10,
@@ -26,9 +27,7 @@ export function tenfoldStepDecay(lr = 0.0002): (epoch: number) => number {
 /** Sets the learning rate of the discriminator's and the composite's optimizers each epoch. */
 export function learningRateSchedule(schedule: (epoch: number) => number): GanCallback {
   let current = NaN;
-  const set = (opt: tf.Optimizer, lr: number) => {
-    (opt as unknown as { learningRate: number }).learningRate = lr;
-  };
+  const set = setLearningRate;
   return {
     onEpochBegin(epoch, ctx) {
       current = schedule(epoch);

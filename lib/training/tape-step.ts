@@ -10,8 +10,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { GanModels, generateLatentPoints } from '../models/gan';
 import { StepLosses, StepOptions } from './step';
+import { trainableVariables } from '../tfjs-internals';
 
-const trainableVars = (m: tf.LayersModel) => m.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
 
 function bce(target: number, p: tf.Tensor): tf.Scalar {
   return tf.losses.logLoss(tf.fill(p.shape, target), p, undefined, 1e-7) as tf.Scalar;
@@ -19,8 +19,8 @@ function bce(target: number, p: tf.Tensor): tf.Scalar {
 
 export async function tapeStep(models: GanModels, real: tf.Tensor4D, options: StepOptions = {}): Promise<StepLosses & { realP: number; fakeP: number }> {
   const n = options.generatorBatch ?? real.shape[0];
-  const gVars = trainableVars(models.generator);
-  const dVars = trainableVars(models.discriminator);
+  const gVars = trainableVariables(models.generator);
+  const dVars = trainableVariables(models.discriminator);
   const z = generateLatentPoints(models.latentDim, n);
   const realTarget = options.realLabel ?? 1;
   let realP = 0;
