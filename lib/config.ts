@@ -1,4 +1,6 @@
 /** Settings read from the environment, in one place. */
+import * as fs from 'fs';
+import * as path from 'path';
 
 /** The environment variable that selects quick mode (CI runs notebooks with GAN_QUICK=1). */
 export const QUICK_ENV = 'GAN_QUICK';
@@ -75,14 +77,15 @@ export function isQuickMode(): boolean {
   return lessonMode() === 'quick';
 }
 
-/** `quick` in quick mode, `full` otherwise: `pick(60000, 512)`. */
+/** `quick` in quick mode, `full` otherwise: `quickOr(60000, 512)` (the trainer's and tests' sizes; lessons use `lab.setup`'s sizes). */
 export function quickOr<T>(full: T, quick: T): T {
   return isQuickMode() ? quick : full;
 }
 
 /** The project's root folder (this file is build/lib/config.js once compiled). */
 export function projectRoot(): string {
-  return require('path').resolve(__dirname, '..', '..');
+  // build/lib/config.js -> the project folder (the one place that counts the folders up).
+  return path.resolve(__dirname, '..', '..');
 }
 
 /**
@@ -91,7 +94,7 @@ export function projectRoot(): string {
  * Throws with the fix when missing.
  */
 export function projectPython(): string {
-  const python = require('path').join(projectRoot(), '.venv', 'bin', 'python');
-  if (!require('fs').existsSync(python)) throw new Error(`The project's Python environment is missing (${python}): run npm run setup.`);
+  const python = path.join(projectRoot(), '.venv', 'bin', 'python');
+  if (!fs.existsSync(python)) throw new Error(`The project's Python environment is missing (${python}): run npm run setup.`);
   return python;
 }

@@ -4,12 +4,16 @@
  * `lab.` completion reads as a table of contents.
  */
 
-// What every lesson uses.
+// What the lessons use: set-up, display helpers, the backend and seeds (quickOr for scripts).
 export * as tf from '@tensorflow/tfjs';
-export { setup, showPng, showGif, showHtml, showSvg, showImage, showFigure, showTable, showSummary, showScatter, scatterPng, liveImage, maxAbsDifference } from './notebook';
+export { setup, notebookRunDir } from './lessons/setup';
+export { showPng, showGif, showHtml, showSvg, showImage, liveImage, inNotebook } from './display';
+export { showFigure, showTable, showSummary, showScatter } from './lessons/show';
+export { scatterPng } from './visual/scatter';
+export { maxAbsDifference } from './lessons/difference';
 export { quickOr, isQuickMode, lessonMode } from './config';
 export { setGlobalSeed } from './random';
-export { initBackend } from './backend';
+export { initBackend } from './engine/backend';
 export { getSystem, buildSystem } from './systems/registry';
 export { runTraining } from './systems/run';
 export { loadPretrained } from './systems/pretrained-run';
@@ -19,9 +23,10 @@ export { tapeStep } from './training/tape-step';
 export { gridPng } from './visual/grid';
 
 // By concern, bottom layer first.
-export * as backend from './backend';
+export * as backend from './engine/backend';
 export * as config from './config';
-export * as files from './io';
+export * as io from './io';
+export * as pixels from './pixels';
 export * as random from './random';
 export * as data from './data';
 export * as visual from './visual';
@@ -29,5 +34,4 @@ export * as models from './models';
 export * as training from './training';
 export * as metrics from './metrics';
 export * as systems from './systems';
-export * as notebook from './notebook';
 export * as check from './lessons/check';

@@ -1,19 +1,58 @@
-/** File-system helpers shared by caches, checkpoints and outputs. */
+/**
+ * File-system helpers shared by caches, checkpoints and outputs: the project's atomic writers
+ * (a file, a file written by a stream, a whole folder) and the run folder's lock. Every write
+ * goes to a temporary name in the same folder and is renamed into place, so an interrupted
+ * write never leaves a half file or folder under the final name.
+ */
 import * as fs from 'fs';
 import * as path from 'path';
+import * as os from 'os';
 
-/**
- * Writes bytes atomically: a temporary file in the same folder, then a rename, so an
- * interrupted write never leaves a half file under the final name.
- */
+/** A temporary name beside `file` (same folder, so the rename is atomic). */
+function temporaryNameFor(file: string): string {
+  return `${file}.tmp-${process.pid}-${Date.now()}`;
+}
+
+/** Writes bytes atomically. */
 export function writeFileAtomic(file: string, bytes: Uint8Array | string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
+  const tmp = temporaryNameFor(file);
   try {
     fs.writeFileSync(tmp, bytes);
     fs.renameSync(tmp, file);
   } catch (err) {
     fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** Writes `file` atomically through `write(tmp)`, which fills the temporary file (e.g. with a stream writer). */
+export async function writeFileAtomicWith(file: string, write: (tmp: string) => Promise<void>): Promise<void> {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = temporaryNameFor(file);
+  try {
+    await write(tmp);
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** Replaces `dir` with a folder filled by `fill`, atomically (a temporary folder, then renames). */
+export async function writeFolderAtomic(dir: string, fill: (tmp: string) => void | Promise<void>): Promise<void> {
+  const parent = path.dirname(path.resolve(dir));
+  fs.mkdirSync(parent, { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(dir)}.tmp-`));
+  try {
+    await fill(tmp);
+    fs.chmodSync(tmp, 0o755); // mkdtemp makes it private; a saved model is meant to be served and shared
+    const old = `${dir}.old-${process.pid}`;
+    if (fs.existsSync(dir)) fs.renameSync(dir, old);
+    fs.renameSync(tmp, dir);
+    fs.rmSync(old, { recursive: true, force: true });
+  } catch (err) {
+    fs.rmSync(tmp, { recursive: true, force: true });
     throw err;
   }
 }
@@ -28,7 +67,13 @@ export interface RunLock {
 
 export const RUN_LOCK_FILE = 'run.lock';
 
-const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+/** The signals that stop a run cleanly: Ctrl-C, and `kill` / `timeout` / a CI cancellation. */
+export const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+
+/** The exit status a shell gives a process killed by `signal` (128 + its number). */
+export function exitStatusFor(signal: NodeJS.Signals): number {
+  return signal === 'SIGINT' ? 130 : 143;
+}
 
 function processAlive(pid: number): boolean {
   try {
@@ -47,7 +92,6 @@ function processAlive(pid: number): boolean {
  * (including a second Ctrl-C, which exits at once).
  */
 export function acquireRunLock(dir: string): () => void {
-  const os = require('os') as typeof import('os');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, RUN_LOCK_FILE);
   const mine: RunLock = { pid: process.pid, startedAt: new Date().toISOString(), host: os.hostname(), command: process.argv.slice(1).join(' ') };
@@ -71,7 +115,7 @@ export function acquireRunLock(dir: string): () => void {
       const handlers = new Map(STOP_SIGNALS.map((signal) => [signal, () => {
         if (process.listenerCount(signal) > 1) return;
         release();
-        process.exit(signal === 'SIGINT' ? 130 : 143);
+        process.exit(exitStatusFor(signal));
       }] as const));
       process.on('exit', release);
       for (const [sig, handler] of handlers) process.on(sig, handler);

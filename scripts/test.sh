@@ -10,6 +10,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --dev
+echo "==> Lint (npm run lint)"
+npm run --silent lint
 echo "==> Unit tests (node --test, wasm)"
 node --test --test-concurrency=1 --test-timeout=1500000 build/test/*.test.js
 node -e "require('tfjs-node-native')" 2>/dev/null || { echo "The native backend did not build (see set-up above); run npm run setup:native for the reason." >&2; exit 1; }

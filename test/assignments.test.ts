@@ -91,7 +91,7 @@ test('npm run autograde: the solution scores full marks, the untouched edition 0
     const total = (student: string) => totals.find((r) => r.student === student && r.assignment === name)!;
     assert.equal(Number(total('solution').score), Number(total('solution').max_score));
     assert.equal(Number(total('untouched').score), 0);
-    fs.existsSync(path.join(courseDir, 'feedback', 'untouched', name, `${name}.html`)) || assert.fail(`${name}: no feedback for the untouched edition`);
+    assert.ok(fs.existsSync(path.join(courseDir, 'feedback', 'untouched', name, `${name}.html`)), `${name}: no feedback for the untouched edition`);
   }
   const wrongCells = cells.filter((r) => r.student === 'wrong-discriminator');
   const lost = wrongCells.filter((r) => Number(r.score) < Number(r.max_score)).map((r) => r.cell);

@@ -13,7 +13,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../lib/backend';
+import { initBackend } from '../lib/engine/backend';
 import { loadMnist, loadFashionMnist } from '../lib/data/mnist';
 import { scaleToUnit, scaleToSymmetric } from '../lib/data/scale';
 import { buildSystem, getSystem } from '../lib/systems/registry';

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { useWasm } from './helpers';
-import { profileStep } from '../lib/cli/bench';
+import { profileStep } from '../lib/engine/profile';
 
 test('profileStep: per-kernel counts and times of one step, nested ops counted once', async () => {
   await useWasm();

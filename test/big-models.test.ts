@@ -5,7 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { useWasm } from './helpers';
-import * as big from '../lib/models/dcgan-big';
+import * as big from '../lib/models/dcgan-32-and-64';
 import { buildSystem, getSystem } from '../lib/systems/registry';
 import { tapeStep } from '../lib/training/tape-step';
 import { piecewiseConstant, tenfoldStepDecay } from '../lib/training/schedule';

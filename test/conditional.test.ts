@@ -5,7 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { useWasm } from './helpers';
-import * as c from '../lib/models/conditional';
+import * as c from '../lib/models/class-conditional';
 import { buildSystem, getSystem } from '../lib/systems/registry';
 import { trainStep, updateGenerator } from '../lib/training/step';
 import { generate, classGrid, classOrderedLabels } from '../lib/training/generate';

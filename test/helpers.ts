@@ -1,6 +1,6 @@
 /** Shared helpers for tests that compare the wasm backend with the cpu reference. */
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../lib/backend';
+import { initBackend } from '../lib/engine/backend';
 
 let wasmReady: Promise<unknown> | undefined;
 

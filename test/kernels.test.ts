@@ -7,10 +7,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { useWasm, useCpu, rng, randomValues, relativeError } from './helpers';
-import { batchNormGradient, registerBatchNormGradient, stockBatchNormGradient } from '../lib/kernels/batch-norm-grad';
-import { preluRowLength } from '../lib/kernels/leaky-relu';
-import { backpropInputTuning, phaseAxis } from '../lib/kernels/conv2d-backprop-input';
-import { installFusedAdam, uninstallFusedAdam } from '../lib/kernels/adam';
+import { batchNormGradient, registerBatchNormGradient, stockBatchNormGradient } from '../lib/engine/kernels/batch-norm-grad';
+import { preluRowLength } from '../lib/engine/kernels/leaky-relu';
+import { backpropInputTuning, phaseAxis } from '../lib/engine/kernels/conv2d-backprop-input';
+import { installFusedAdam, uninstallFusedAdam } from '../lib/engine/kernels/adam';
 
 const TOLERANCE = 1e-4;
 
@@ -419,7 +419,7 @@ test('the BatchNorm gradient without Tile equals tfjs-core\'s on cpu, for 4-D an
 });
 
 test('phaseFilter written into reused (dirty) memory equals a fresh one, with and without taps past the edge', async () => {
-  const { phaseFilter } = await import('../lib/kernels/conv2d-backprop-input');
+  const { phaseFilter } = await import('../lib/engine/kernels/conv2d-backprop-input');
   for (const [fh, fw, s] of [[4, 4, 2], [5, 3, 2], [3, 3, 1], [7, 7, 3]]) {
     const [ci, co] = [5, 7];
     const w = Float32Array.from({ length: fh * fw * ci * co }, (_, i) => Math.sin(i));

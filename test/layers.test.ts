@@ -3,12 +3,13 @@
  * Walks the compiled library (build/lib), reading each file's relative `require(...)`s, so what
  * is checked is what runs. The floors, bottom to top:
  *
- *   0  foundation: config, io, random, backend (+ wasm, tape), notebook display helpers, data/, visual/, kernels/, tfjs-internals
+ *   0  foundation: config, io, random, pixels, display (tslab output), engine/ (backends, kernels,
+ *      the tape, tfjs internals), data/, visual/
  *   1  models/     architectures, GanModels, the generator's forward pass, the per-kind strategy
  *   2  training/   steps, loop, callbacks, checkpoints
  *   3  metrics/    sample quality (may use training's callback interface, never the reverse)
  *   4  systems/    the registry and runTraining: data, models, training and metrics assembled
- *   5  cli/, web/, lessons/ (lesson checks), index (what the notebooks import)
+ *   5  cli/, web/, lessons/ (setup, display helpers, checks), index (what the notebooks import)
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,7 +19,7 @@ import * as path from 'path';
 const LIB = path.resolve(__dirname, '..', 'lib');
 
 const FLOORS: Array<[RegExp, number, string]> = [
-  [/^(config|io|random|backend|tape|wasm|wasm-worker|notebook|tfjs-internals)\.js$|^(data|visual|kernels|types)\//, 0, 'foundation'],
+  [/^(config|io|random|pixels|display)\.js$|^(engine|data|visual|types)\//, 0, 'foundation'],
   [/^models\//, 1, 'models'],
   [/^training\//, 2, 'training'],
   [/^metrics\//, 3, 'metrics'],
@@ -113,4 +114,30 @@ test('only the registry names systems: no other library file compares a system n
     for (const name of names) if (source.includes(`'${name}'`) || source.includes(`"${name}"`)) offenders.push(`${file}: ${name}`);
   }
   assert.deepEqual(offenders, []);
+});
+
+/** The library files the browser page (web/src, bundled by esbuild) pulls in, transitively. */
+export function browserBundled(libDir: string, pageDir: string): string[] {
+  const graph = importGraph(libDir);
+  const start = fs.readdirSync(pageDir).filter((f) => f.endsWith('.ts')).flatMap((f) => {
+    const source = fs.readFileSync(path.join(pageDir, f), 'utf8');
+    return [...source.matchAll(/from '\.\.\/\.\.\/lib\/([^']+)'/g)].map((m) => (fs.existsSync(path.join(libDir, `${m[1]}.js`)) ? `${m[1]}.js` : `${m[1]}/index.js`));
+  });
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const dep of graph.get(file) ?? []) visit(dep);
+  };
+  start.forEach(visit);
+  return [...seen].sort();
+}
+
+test("what the browser page bundles from the library uses no Node-only module (fs, child_process)", () => {
+  const bundled = browserBundled(LIB, path.resolve(__dirname, '..', '..', 'web', 'src'));
+  assert.ok(bundled.includes('pixels.js'), `the page imports lib/pixels: ${bundled.join(', ')}`);
+  const nodeOnly = bundled.filter((file) => /require\("(fs|child_process|node:fs|node:child_process)"\)/.test(fs.readFileSync(path.join(LIB, file), 'utf8')));
+  assert.deepEqual(nodeOnly, []);
+  // The check sees a Node-only import when there is one.
+  assert.ok(/require\("fs"\)/.test(fs.readFileSync(path.join(LIB, 'io.js'), 'utf8')));
 });

@@ -13,7 +13,7 @@ import { trainStep } from '../lib/training/step';
 import { generateLatentPoints } from '../lib/models/gan';
 import { setGlobalSeed } from '../lib/random';
 import { resolveLessonMode, checksAreStrict, setLessonMode } from '../lib/config';
-import { sizesFor, notebookRunDir } from '../lib/notebook';
+import { sizesFor, notebookRunDir } from '../lib/lessons/setup';
 
 /** Runs `fn` with the environment variables given (undefined: unset), restoring them after. */
 async function withEnv<T>(vars: Record<string, string | undefined>, fn: () => T | Promise<T>): Promise<T> {

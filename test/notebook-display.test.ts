@@ -1,5 +1,5 @@
 /**
- * The notebook helpers of lib/notebook.ts, headless: figures become PNGs of the right size,
+ * The notebook helpers (lib/display.ts, lib/lessons/show.ts and setup.ts, lib/visual, lib/models/summary.ts), headless: figures become PNGs of the right size,
  * model summaries have one row per layer and the right totals, tables have one row per record,
  * nothing throws outside a notebook, and inside one (tslab's display hook, simulated) each
  * helper sends the MIME type that untrusted notebooks still render.
@@ -12,9 +12,13 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { PNG } from 'pngjs';
-import {
-  figurePng, showFigure, showImage, showTable, tableHtml, showSummary, summarizeModel, maxAbsDifference, setup, inNotebook,
-} from '../lib/notebook';
+import { showImage, inNotebook } from '../lib/display';
+import { showFigure, showTable, showSummary } from '../lib/lessons/show';
+import { setup } from '../lib/lessons/setup';
+import { maxAbsDifference } from '../lib/lessons/difference';
+import { tableHtml } from '../lib/visual/table';
+import { figurePng } from '../lib/visual/plot';
+import { summarizeModel } from '../lib/models/summary';
 import { historyFigure, lossFigure } from '../lib/visual/plot';
 import { gridPng } from '../lib/visual/grid';
 import { defineDiscriminator, defineGenerator, defineGan } from '../lib/models/dcgan-mnist';
@@ -26,6 +30,7 @@ const history = [
 ];
 
 /** tslab's display hook (`tslab/dist/jupyter`.lastWriteDisplayData), set while a test simulates a kernel. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- tslab's internal module (no types): the hook a test sets to simulate a kernel
 const kernel = require('tslab/dist/jupyter') as { lastWriteDisplayData: null | ((msg: { data: Record<string, string> }) => void) };
 
 /** Runs `fn` as if inside a tslab kernel, and returns what it displayed: [mime type, payload] pairs. */
@@ -233,7 +238,7 @@ test('setup: one line about backend and mode, quick or class sizes over full one
 
 test('scatter plots: one dot per point inside the limits, later sets drawn on top, a legend entry per set; PNG bytes from scatterPng', async () => {
   const { scatterSvg } = await import('../lib/visual/scatter');
-  const { scatterPng } = await import('../lib/notebook');
+  const { scatterPng } = await import('../lib/visual/scatter');
   const svg = scatterSvg([
     { points: [[0, 0], [1, 1], [5, 5]], label: 'real' },
     { points: new Float32Array([0.5, -0.5, -1, 1]), label: 'generated', color: '#ff0000' },

@@ -14,7 +14,7 @@ import { useTestBackend } from './helpers';
 import { runTraining } from '../lib/systems/run';
 import { loadPretrained, hasShippedCheckpoint } from '../lib/systems/pretrained-run';
 import { saveModel } from '../lib/models/files';
-import { maxAbsDifference } from '../lib/notebook';
+import { maxAbsDifference } from '../lib/lessons/difference';
 import { PRETRAINED_ENV } from '../lib/config';
 
 test('a shipped checkpoint: its discriminator loads, and runTraining({ from: "pretrained" }) trains on from its last epoch', { timeout: 10 * 60000 }, async () => {

@@ -14,7 +14,7 @@ import { listPretrained, readPretrainedInfo } from '../lib/models/pretrained';
 import { loadPretrained } from '../lib/systems/pretrained-run';
 import { getSystem, metricDomainOf } from '../lib/systems/registry';
 import { evaluateGenerator, loadReference } from '../lib/metrics/evaluate';
-import { formatSeconds } from '../lib/training/callbacks';
+import { formatSeconds } from '../lib/training/progress';
 
 test('float32 -> float16 bits on known values (IEEE 754 half precision)', () => {
   assert.equal(float32ToFloat16Bits(1), 0x3c00);

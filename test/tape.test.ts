@@ -1,12 +1,12 @@
 /**
- * The freeing backward pass (lib/tape.ts): the same gradients as tfjs's own pass, less memory
+ * The freeing backward pass (lib/engine/tape.ts): the same gradients as tfjs's own pass, less memory
  * held while it runs, and the caller's tensors left alone.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { useCpu } from './helpers';
-import { installLeanBackprop, uninstallLeanBackprop } from '../lib/tape';
+import { installLeanBackprop, uninstallLeanBackprop } from '../lib/engine/tape';
 
 /** A small network with what the tutorials use: conv, BatchNorm (training mode), LeakyReLU, dense, sigmoid. */
 function network(): tf.LayersModel {

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { learningRateOf, setLearningRate, collectedTrainableWeights, isCompiled, compiledLoss, trainableVariables, countWeights, latentSizeOf, kernelProfiler } from '../lib/tfjs-internals';
+import { learningRateOf, setLearningRate, collectedTrainableWeights, isCompiled, compiledLoss, trainableVariables, countWeights, latentSizeOf, kernelProfiler, metricsForOutput } from '../lib/engine/tfjs-internals';
 import { useTestBackend } from './helpers';
 
 function tinyGan() {
@@ -76,4 +76,19 @@ test("tfjs's kernel profiler is where the bench's profile expects it", async () 
   await useTestBackend();
   const profiler = kernelProfiler();
   assert.equal(typeof profiler.profileKernel, 'function');
+});
+
+test('metric functions for one output of a two-output model are computed for that output only', async () => {
+  await useTestBackend();
+  const input = tf.input({ shape: [2] });
+  const real = tf.layers.dense({ units: 1, activation: 'sigmoid', name: 'real' }).apply(input) as tf.SymbolicTensor;
+  const klass = tf.layers.dense({ units: 3, activation: 'softmax', name: 'klass' }).apply(input) as tf.SymbolicTensor;
+  const model = tf.model({ inputs: input, outputs: [real, klass] });
+  function meanPrediction(_: tf.Tensor, yPred: tf.Tensor): tf.Tensor { return yPred.mean(); }
+  model.compile({ optimizer: 'sgd', loss: ['binaryCrossentropy', 'sparseCategoricalCrossentropy'], metrics: metricsForOutput(model.outputNames[0], [meanPrediction]) });
+  const out = (await model.trainOnBatch(tf.ones([4, 2]), [tf.ones([4, 1]), tf.zeros([4, 1])])) as number[];
+  assert.ok(model.metricsNames.some((m) => m.includes('meanPrediction')), model.metricsNames.join(', '));
+  assert.equal(out.length, model.metricsNames.length);
+  assert.equal(model.metricsNames.filter((m) => m.includes('meanPrediction')).length, 1, 'only on the first output');
+  model.dispose();
 });

@@ -11,7 +11,7 @@ import * as assert from 'node:assert/strict';
   assert.ok(model.layers[0] === gen && model.layers[1] === disc, 'The composite should contain the very generator and discriminator it was given (model.add(gModel); model.add(dModel)), in that order.');
   assert.equal(JSON.stringify(model.inputs[0].shape), JSON.stringify([null, 100]), `The composite takes latent points, [null, 100]; yours takes ${JSON.stringify(model.inputs[0].shape)}.`);
   assert.equal(JSON.stringify(model.outputs[0].shape), JSON.stringify([null, 1]), `The composite gives P(real), [null, 1]; yours gives ${JSON.stringify(model.outputs[0].shape)}.`);
-  const summary = lab.notebook.summarizeModel(model);
+  const summary = lab.models.summarizeModel(model);
   assert.equal(summary.trainableParams, gen.countParams(), `Only the generator's ${gen.countParams().toLocaleString('en')} weights should be trainable in the composite; ${summary.trainableParams.toLocaleString('en')} are. Set dModel.trainable = false before compile().`);
   assert.equal(summary.nonTrainableParams, disc.countParams(), `The discriminator's ${disc.countParams().toLocaleString('en')} weights should be frozen in the composite; ${summary.nonTrainableParams.toLocaleString('en')} are.`);
   assert.ok(disc.trainable, 'After defineGan the discriminator should be trainable again (dModel.trainable = true after compile), or its own trainOnBatch throws.');

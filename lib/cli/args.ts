@@ -1,17 +1,25 @@
-/** A small, strict command-line parser: every flag declared, every value validated. */
+/**
+ * A small, strict command-line parser: every flag declared, every value validated, and the
+ * parsed options typed from the declarations. Declare a tool's flags with `flags([...])` and
+ * `runCli` hands its body an object whose every field has the flag's type: a number for
+ * 'int'/'number', a string (or the union of its `choices`) for 'string', a boolean for
+ * 'boolean', a list for a repeatable flag, and `undefined` allowed unless it has a default.
+ */
 
-export interface FlagSpec {
-  name: string;
+export type FlagType = 'string' | 'int' | 'number' | 'boolean';
+
+export interface FlagSpec<N extends string = string> {
+  name: N;
   /** 'boolean' flags take no value. */
-  type: 'string' | 'int' | 'number' | 'boolean';
+  type: FlagType;
   help: string;
   default?: string | number | boolean;
   /** Accepted values (strings). */
-  choices?: string[];
+  choices?: readonly string[];
   min?: number;
   max?: number;
   /** Other spellings accepted (e.g. tutorial 003's `--DatasetPath`). */
-  aliases?: string[];
+  aliases?: readonly string[];
   /** May be given more than once: the value is then the list of every one given. */
   repeatable?: boolean;
   /** Internal (e.g. a tool calling itself): accepted but left out of --help. */
@@ -20,7 +28,22 @@ export interface FlagSpec {
 
 export type ParsedArgs = Record<string, string | number | boolean | Array<string | number> | undefined>;
 
-export function usage(command: string, specs: FlagSpec[]): string {
+/** The value of one flag: its type, narrowed to its choices, a list when repeatable. */
+type OneValue<S> = S extends { type: 'boolean' } ? boolean
+  : S extends { type: 'string'; choices: readonly (infer C)[] } ? C
+  : S extends { type: 'string' } ? string : number;
+type FlagValue<S> = S extends { repeatable: true } ? Array<OneValue<S>> : OneValue<S>;
+/** The options object of a list of flag declarations (`help` is always there). */
+export type FlagsOf<Specs extends readonly FlagSpec[]> = {
+  [S in Specs[number] as S['name']]: S extends { default: string | number | boolean } ? FlagValue<S> : FlagValue<S> | undefined;
+} & { help?: boolean };
+
+/** Declares a tool's flags, keeping each one's name, type and choices for `FlagsOf`. */
+export function flags<const Specs extends readonly FlagSpec[]>(specs: Specs): Specs {
+  return specs;
+}
+
+export function usage(command: string, specs: readonly FlagSpec[]): string {
   const lines = specs.filter((s) => !s.hidden).map((s) => {
     const arg = s.type === 'boolean' ? '' : s.choices ? ` <${s.choices.join('|')}>` : ` <${s.type === 'string' ? 'value' : s.type}>`;
     const def = s.default !== undefined && s.type !== 'boolean' ? ` (default ${s.default})` : '';
@@ -32,7 +55,7 @@ export function usage(command: string, specs: FlagSpec[]): string {
 }
 
 /** Parses argv; throws an Error whose message names the flag, the bad value and what is accepted. */
-export function parseArgs(argv: string[], specs: FlagSpec[]): ParsedArgs {
+export function parseArgs(argv: string[], specs: readonly FlagSpec[]): ParsedArgs {
   const out: ParsedArgs = {};
   for (const s of specs) out[s.name] = s.default;
   for (let i = 0; i < argv.length; i++) {
@@ -83,7 +106,7 @@ export interface CliOptions {
  * when a required flag is missing), run `body`, and turn any error into one line on stderr
  * and exit status 1 instead of a stack trace.
  */
-export function runCli(command: string, specs: FlagSpec[], body: (args: ParsedArgs) => Promise<void>, options: CliOptions = {}): void {
+export function runCli<const Specs extends readonly FlagSpec[]>(command: string, specs: Specs, body: (args: FlagsOf<Specs>) => Promise<void>, options: CliOptions = {}): void {
   const main = async (): Promise<void> => {
     const args = parseArgs(process.argv.slice(2), specs);
     const missing = [
@@ -98,7 +121,7 @@ export function runCli(command: string, specs: FlagSpec[], body: (args: ParsedAr
       }
       return;
     }
-    await body(args);
+    await body(args as FlagsOf<Specs>);
   };
   main().catch((err) => {
     console.error(`Error: ${err instanceof Error ? err.message : err}`);

@@ -16,16 +16,17 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { projectPython, projectRoot } from '../config';
-import { FlagSpec, ParsedArgs, runCli } from './args';
+import { projectRoot } from '../config';
+import { FlagsOf, runCli, flags } from './args';
 import { writeFileAtomic } from '../io';
-import { initBackend, loadNativeBinding, BackendName, parseBackendName } from '../backend';
-import { SYSTEMS, GanSystem, getSystem, buildSystem } from '../systems/registry';
-import { GanModels, NUM_CLASSES, generateLatentPoints, runGenerator } from '../models/gan';
+import { initBackend, nativeBindingProblem, BackendName, parseBackendName } from '../engine/backend';
+import { SYSTEMS, getSystem, buildSystem } from '../systems/registry';
+import { NUM_CLASSES, generateLatentPoints, runGenerator } from '../models/gan';
 import { kindOf } from '../models/kinds';
 import { trainStep } from '../training/step';
-import { tapeStep } from '../training/tape-step';
-import { kernelProfiler } from '../tfjs-internals';
+import { profileStep, StepProfile } from '../engine/profile';
+import { stepFlops } from '../systems/flops';
+import { torchAvailable, runTorch, kerasPython, runKeras } from './bench-references';
 
 export interface BenchRow {
   model: string;
@@ -57,94 +58,7 @@ export interface BenchRow {
   profile?: StepProfile;
 }
 
-export interface KernelProfile {
-  kernel: string;
-  count: number;
-  /** Wall time of all its calls in the step. */
-  totalMs: number;
-  /** CPU time of the process during its calls over their wall time: ~100 one thread busy, ~200 two. */
-  cpuPercent: number;
-}
-
-export interface StepProfile {
-  /** Wall time of the profiled step (kernels run one by one and are timed, so above msPerIter). */
-  stepMs: number;
-  /** Sum of the kernels' wall times: the rest of stepMs is JavaScript between kernels (dispatch, tidy, optimizer bookkeeping). */
-  kernelMs: number;
-  kernels: KernelProfile[];
-  /** The same calls split by their inputs' shapes (`shapes`: e.g. "8x4x4x1024 4x4x512x1024"), the 20 largest: which layer a kernel's time is. */
-  largestCalls: Array<KernelProfile & { shapes: string }>;
-}
-
-/** The shapes of a kernel call's tensor inputs, as "AxB CxD". */
-function inputShapes(inputs: unknown): string {
-  return Object.values((inputs ?? {}) as Record<string, { shape?: number[] } | undefined>)
-    .map((t) => (t && Array.isArray(t.shape) ? (t.shape.length ? t.shape.join('x') : 'scalar') : '?'))
-    .join(' ');
-}
-
-/**
- * Profiles one call of `step`: every kernel TensorFlow.js runs, with its wall time and the
- * process's CPU time while it ran (all threads: wasm's worker threads, TensorFlow's pool), so a
- * kernel at ~100% ran on one core. Kernels run synchronously when dispatched on the wasm and
- * native backends, so timing around the engine's per-kernel hook measures each one.
- */
-export async function profileStep(step: () => Promise<unknown>): Promise<StepProfile> {
-  const profiler = kernelProfiler();
-  const original = profiler.profileKernel;
-  const totals = new Map<string, { count: number; wall: number; cpu: number }>();
-  const byShape = new Map<string, { kernel: string; shapes: string; count: number; wall: number; cpu: number }>();
-  // Kernels run inside others (a wasm kernel's Identity, fusedMatMul__op around _FusedMatMul):
-  // each call counts its own time only (exclusive of the calls inside it), so nothing counts
-  // twice; the op scopes named ...__op are wrappers, not kernels, and are left out.
-  const open: Array<{ innerWall: number; innerCpu: number }> = [];
-  profiler.profileKernel = function (name: string, inputs: unknown, f: () => unknown) {
-    const frame = { innerWall: 0, innerCpu: 0 };
-    open.push(frame);
-    const cpuBefore = process.cpuUsage();
-    const wallBefore = performance.now();
-    try {
-      return original.call(this, name, inputs, f);
-    } finally {
-      const wall = performance.now() - wallBefore;
-      const used = process.cpuUsage(cpuBefore);
-      const cpu = (used.user + used.system) / 1000;
-      open.pop();
-      const parent = open[open.length - 1];
-      if (parent) {
-        parent.innerWall += wall;
-        parent.innerCpu += cpu;
-      }
-      if (!name.endsWith('__op')) {
-        const t = totals.get(name) ?? { count: 0, wall: 0, cpu: 0 };
-        t.count++;
-        t.wall += wall - frame.innerWall;
-        t.cpu += cpu - frame.innerCpu;
-        totals.set(name, t);
-        const shapes = inputShapes(inputs);
-        const key = `${name} ${shapes}`;
-        const c = byShape.get(key) ?? { kernel: name, shapes, count: 0, wall: 0, cpu: 0 };
-        c.count++;
-        c.wall += wall - frame.innerWall;
-        c.cpu += cpu - frame.innerCpu;
-        byShape.set(key, c);
-      }
-    }
-  };
-  const started = performance.now();
-  try {
-    await tf.profile(async () => { await step(); });
-  } finally {
-    profiler.profileKernel = original;
-  }
-  const stepMs = performance.now() - started;
-  const summarize = (t: { count: number; wall: number; cpu: number }) => ({ count: t.count, totalMs: Math.round(t.wall * 10) / 10, cpuPercent: t.wall > 0 ? Math.round((t.cpu / t.wall) * 100) : 0 });
-  const kernels = [...totals].map(([kernel, t]) => ({ kernel, ...summarize(t) })).sort((a, b) => b.totalMs - a.totalMs);
-  const largestCalls = [...byShape.values()].map((c) => ({ kernel: c.kernel, shapes: c.shapes, ...summarize(c) })).sort((a, b) => b.totalMs - a.totalMs).slice(0, 20);
-  return { stepMs: Math.round(stepMs), kernelMs: Math.round(kernels.reduce((sum, k) => sum + k.totalMs, 0)), kernels, largestCalls };
-}
-
-const FLAGS: FlagSpec[] = [
+const FLAGS = flags([
   { name: 'model', type: 'string', help: 'a system to time (default: all seven)', choices: Object.keys(SYSTEMS), repeatable: true },
   { name: 'backend', type: 'string', help: 'a backend to time it on (default: native where it loads, and wasm)', choices: ['native', 'wasm', 'cpu'], repeatable: true },
   { name: 'threads', type: 'int', help: 'wasm threads (default: 1 up to the number of cores); native uses the first or all cores', min: 1, repeatable: true },
@@ -153,56 +67,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'json', type: 'boolean', help: 'print one JSON object per row instead of the table' },
   { name: 'profile', type: 'boolean', help: 'also profile one training step: per kernel its count, total ms and CPU use (threads busy); writes artifacts/profile/MODEL-BACKEND-Nt.json' },
   { name: 'child', type: 'boolean', help: 'measure one model, backend and thread count in this process', hidden: true },
-];
-
-/**
- * Multiply-add FLOPs (2 per multiply-add) of one sample through a model's convolutions,
- * transposed convolutions and dense layers, nested models included. Bias adds, activations,
- * BatchNorm, embeddings and the optimizer's updates are left out (a few percent at most here).
- */
-export function forwardFlops(model: tf.LayersModel): number {
-  let flops = 0;
-  const prod = (dims: Array<number | null>) => dims.reduce((a: number, b) => a * (b ?? 1), 1);
-  for (const layer of model.layers) {
-    if (layer instanceof tf.LayersModel) {
-      flops += forwardFlops(layer);
-      continue;
-    }
-    const kernel = layer.weights.find((w) => /kernel/.test(w.originalName ?? w.name))?.shape;
-    if (!kernel) continue;
-    const name = layer.getClassName();
-    // Shapes where the layer was first applied (every application has the same ones here).
-    const inputShape = (layer.getInputAt(0) as tf.SymbolicTensor).shape;
-    if (name === 'Conv2D') {
-      const [, h, w] = (layer.getOutputAt(0) as tf.SymbolicTensor).shape as number[]; // [kh, kw, in, out]
-      flops += 2 * h * w * prod(kernel);
-    } else if (name === 'Conv2DTranspose') {
-      const [, h, w] = inputShape as number[]; // [kh, kw, out, in]: every input pixel scatters a kh x kw x out patch
-      flops += 2 * h * w * prod(kernel);
-    } else if (name === 'Dense') {
-      // [batch, ..., in]: the kernel applies to each row
-      flops += 2 * prod(inputShape.slice(1, -1)) * prod(kernel);
-    }
-  }
-  return flops;
-}
-
-/**
- * FLOPs of one training iteration of `system` as `npm run bench` runs it, counting a trained
- * network's forward and backward pass (input and weight gradients) as 3 forward passes, the
- * frozen D under the generator's update as 2 (forward and input gradients), a forward pass only
- * (the fake images for D) as 1. Keras-style step (B = batch, n = images D sees of each kind):
- * G forward on n, D trained on 2n, G trained through D on B. Tutorial 003's tape step (S4): G
- * forward and D trained on B real + B fake, then G trained through D on B (G runs twice).
- */
-export function stepFlops(system: GanSystem, models: GanModels): number {
-  const g = forwardFlops(models.generator);
-  const d = forwardFlops(models.discriminator);
-  const b = system.batchSize;
-  if (system.step === tapeStep) return b * (g + 3 * d * 2) + b * (3 * g + 2 * d);
-  const n = system.split === 'half' ? b / 2 : b;
-  return n * g + 2 * n * 3 * d + b * (3 * g + 2 * d);
-}
+]);
 
 async function timeAsync(fn: () => Promise<unknown>, iters: number): Promise<number> {
   const t = performance.now();
@@ -245,56 +110,6 @@ async function measure(model: string, backend: BackendName, threads: number, ite
   };
 }
 
-function torchAvailable(): boolean {
-  return spawnSync(projectPython(), ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
-}
-
-type TorchRef = Pick<BenchRow, 'torchMsPerIter' | 'torchGenForwardMs' | 'torchVersion'>;
-type KerasRef = Pick<BenchRow, 'kerasMsPerIter' | 'kerasGenForwardMs' | 'kerasCpuPercent' | 'kerasVersion'>;
-
-function runTorch(models: string[], iters: number, threads: number): Map<string, TorchRef> {
-  const script = path.resolve(__dirname, '../../../scripts/bench_torch.py');
-  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: '1' };
-  // Set on some processors for old OpenBLAS builds; they slow a current one down.
-  delete env.OPENBLAS_CORETYPE;
-  delete env.OPENBLAS_L2_SIZE;
-  const res = spawnSync(projectPython(), [script, '--iters', String(iters), '--threads', String(threads), ...models.flatMap((m) => ['--model', m])], { env, encoding: 'utf8' });
-  const out = new Map<string, TorchRef>();
-  if (res.status !== 0) {
-    console.error(`PyTorch reference failed: ${res.stderr.trim().split('\n').slice(-3).join(' ')}`);
-    return out;
-  }
-  for (const line of res.stdout.trim().split('\n').filter(Boolean)) {
-    const row = JSON.parse(line);
-    out.set(row.model, { torchMsPerIter: row.torchMsPerIter, torchGenForwardMs: row.torchGenForwardMs, torchVersion: row.torch });
-  }
-  return out;
-}
-
-/** .venv-keras's Python (bash scripts/setup-keras.sh), or undefined when it is not set up. */
-function kerasPython(): string | undefined {
-  const python = path.join(projectRoot(), '.venv-keras', 'bin', 'python');
-  return fs.existsSync(python) ? python : undefined;
-}
-
-/** The same systems and steps in tf.keras (scripts/bench_keras.py, one JSON line per model). */
-function runKeras(python: string, models: string[], iters: number, threads: number): Map<string, KerasRef> {
-  const script = path.join(projectRoot(), 'scripts', 'bench_keras.py');
-  const env: NodeJS.ProcessEnv = { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' };
-  const res = spawnSync(python, [script, '--iters', String(iters), '--threads', String(threads), ...models.flatMap((m) => ['--model', m])], { env, encoding: 'utf8', maxBuffer: 64 << 20 });
-  const out = new Map<string, KerasRef>();
-  // Lines of the models that finished count even when a later one failed.
-  for (const line of (res.stdout ?? '').split('\n').filter((l) => l.startsWith('{'))) {
-    const row = JSON.parse(line);
-    out.set(row.model, { kerasMsPerIter: row.kerasMsPerIter, kerasGenForwardMs: row.kerasGenForwardMs, kerasCpuPercent: row.kerasCpuPercent, kerasVersion: row.kerasVersion });
-  }
-  if (res.status !== 0) {
-    const why = res.error ? res.error.message : (res.stderr ?? '').trim().split('\n').slice(-3).join(' ');
-    console.error(`Keras reference failed: ${why} (bash scripts/setup-keras.sh --force recreates .venv-keras)`);
-  }
-  return out;
-}
-
 function profileFile(row: BenchRow): string {
   return path.join(projectRoot(), 'artifacts', 'profile', `${row.model}-${row.backend}-${row.threads}t.json`);
 }
@@ -335,20 +150,20 @@ function printTable(rows: BenchRow[]): void {
   console.log(`(GFLOP/s: the step's convolution and dense FLOPs over its time${versions ? `; ${versions}` : ''})`);
 }
 
-async function main(args: ParsedArgs): Promise<void> {
-  const models = (args.model as string[] | undefined) ?? Object.keys(SYSTEMS);
-  const iters = args.iters as number;
-  const requested = args.threads as number[] | undefined;
+async function main(args: FlagsOf<typeof FLAGS>): Promise<void> {
+  const models = args.model ?? Object.keys(SYSTEMS);
+  const iters = args.iters;
+  const requested = args.threads;
   if (args.child) {
-    const row = await measure(models[0], parseBackendName((args.backend as string[])[0]), requested![0], iters, args.profile === true);
+    const row = await measure(models[0], parseBackendName(args.backend![0]), requested![0], iters, args.profile === true);
     console.log(JSON.stringify(row));
     return;
   }
   const cores = os.cpus().length;
-  let backends = (args.backend as string[] | undefined)?.map(parseBackendName);
+  let backends = args.backend?.map(parseBackendName);
   if (!backends) {
     backends = ['wasm'];
-    if (!loadNativeBinding()) backends.unshift('native');
+    if (!nativeBindingProblem()) backends.unshift('native');
     // The cpu backend is the correctness reference; at these batch sizes one iteration takes minutes.
     console.error('note: cpu skipped (pure JavaScript, minutes per iteration); add --backend cpu to include it');
   }
@@ -365,7 +180,7 @@ async function main(args: ParsedArgs): Promise<void> {
   const kerasRefs = keras ? runKeras(keras, models, iters, cores) : undefined;
   if (!keras) console.error('note: Keras reference skipped (.venv-keras is missing: bash scripts/setup-keras.sh sets it up)');
   const rows: BenchRow[] = [];
-  const limitMin = args['limit-min'] as number;
+  const limitMin = args['limit-min'];
   for (const [model, backend, threads] of plan) {
     const res = spawnSync(process.execPath, [__filename, '--child', '--model', model, '--backend', backend, '--threads', String(threads), '--iters', String(iters), ...(args.profile ? ['--profile'] : [])], { encoding: 'utf8', timeout: limitMin * 60_000, killSignal: 'SIGKILL', maxBuffer: 64 << 20 });
     const line = (res.stdout ?? '').trim().split('\n').filter((l) => l.startsWith('{')).pop();

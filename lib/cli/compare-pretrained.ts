@@ -7,8 +7,8 @@
  */
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { runCli, FlagSpec, ParsedArgs } from './args';
-import { initBackend } from '../backend';
+import { runCli, FlagsOf, flags } from './args';
+import { initBackend } from '../engine/backend';
 import { getSystem, metricDomainOf } from '../systems/registry';
 import { loadModel } from '../models/files';
 import { loadReference, realBaseline } from '../metrics/evaluate';
@@ -16,18 +16,18 @@ import { checkpointDir, readRunState } from '../training/checkpoint';
 import { besidePretrained } from '../systems/compare';
 import { writeFileAtomic } from '../io';
 
-const FLAGS: FlagSpec[] = [
+const FLAGS = flags([
   { name: 'run', type: 'string', help: 'run folder written by npm run train' },
   { name: 'samples', type: 'int', help: 'samples per FID', min: 100, default: 10000 },
-];
+]);
 
-async function main(args: ParsedArgs): Promise<void> {
+async function main(args: FlagsOf<typeof FLAGS>): Promise<void> {
   const run = String(args.run);
   const state = readRunState(run);
   const system = getSystem(state.model);
   await initBackend(undefined, { verbose: false });
   const own = await loadModel(path.join(checkpointDir(run), 'generator'));
-  const samples = args.samples as number;
+  const samples = args.samples;
   const reference = await loadReference(metricDomainOf(system));
   const real = await realBaseline(reference, { samples });
   const minutes = state.history.reduce((s, h) => s + h.seconds, 0) / 60;

@@ -14,12 +14,12 @@
  */
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../backend';
+import { initBackend } from '../engine/backend';
 import { getSystem, metricDomainOf } from '../systems/registry';
 import { kindOf } from '../models/kinds';
 import { loadModel } from '../models/files';
 import { loadMnist, loadFashionMnist } from '../data/mnist';
-import { scaleToSymmetric, scaleToUnit } from '../data/scale';
+import { fromBytes } from '../pixels';
 import { checkpointDir, readRunState } from '../training/checkpoint';
 import { evaluateGenerator, evaluateImages, formatReport, loadReference, realBaseline } from '../metrics/evaluate';
 import { ClassifierDomain } from '../metrics/classifier';
@@ -28,9 +28,9 @@ import { writeFileAtomic } from '../io';
 import { npyToImages, readNpy } from '../data/npy';
 import { gridPng } from '../visual/grid';
 import { setGlobalSeed } from '../random';
-import { FlagSpec, ParsedArgs, runCli } from './args';
+import { FlagsOf, runCli, flags } from './args';
 
-const FLAGS: FlagSpec[] = [
+const FLAGS = flags([
   { name: 'run', type: 'string', help: 'run folder written by npm run train (holds checkpoint/ and generator/)' },
   { name: 'samples', type: 'string', help: 'with --run: how many samples to generate and score (default 10000); without: a .npy file of generated images to score' },
   { name: 'domain', type: 'string', help: 'with a .npy file: the test set and classifier to score against', choices: ['mnist', 'fashion-mnist'], default: 'mnist' },
@@ -38,7 +38,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'no-probe', type: 'boolean', help: 'skip the linear probe on the discriminator\'s features' },
   { name: 'seed', type: 'int', help: 'seed of the latent points and KID subsets', default: 0 },
   { name: 'markdown', type: 'boolean', help: 'also print the result as a row of the README\'s results table' },
-];
+]);
 
 /** `npm run evaluate -- --samples FILE.npy`: scores every image in the file, beside real-vs-real. */
 async function scoreFile(file: string, domain: ClassifierDomain, labelsFile: string | undefined, seed: number): Promise<void> {
@@ -71,12 +71,12 @@ async function scoreFile(file: string, domain: ClassifierDomain, labelsFile: str
   console.log(`Wrote ${out} and ${gridFile} (the first ${Math.min(100, n)} images)`);
 }
 
-async function main(args: ParsedArgs): Promise<void> {
+async function main(args: FlagsOf<typeof FLAGS>): Promise<void> {
   const samplesArg = String(args.samples ?? 10000);
   const count = /^\d+$/.test(samplesArg) ? Number(samplesArg) : undefined;
   if (args.run === undefined) {
     if (count !== undefined) throw new Error('Give --run DIR (a training run) or --samples FILE.npy (images to score). Run with --help for the list.');
-    await scoreFile(samplesArg, args.domain as ClassifierDomain, args.labels as string | undefined, args.seed as number);
+    await scoreFile(samplesArg, args.domain, args.labels, args.seed);
     return;
   }
   if (count === undefined) throw new Error(`With --run, --samples is how many images to generate (an integer); got "${samplesArg}". To score a file, leave out --run.`);
@@ -87,7 +87,7 @@ async function main(args: ParsedArgs): Promise<void> {
   await initBackend();
   const generator = await loadModel(path.join(checkpointDir(run), 'generator'));
   const samples = count;
-  const seed = args.seed as number;
+  const seed = args.seed;
   setGlobalSeed(seed); // the untrained discriminator of the probe's baseline
   const domain = metricDomainOf(system);
   console.log(`Scoring ${system.name} after epoch ${state.epoch} (${samples} samples against the ${domain} test set)...`);
@@ -100,7 +100,7 @@ async function main(args: ParsedArgs): Promise<void> {
     const discriminator = await loadModel(path.join(checkpointDir(run), 'discriminator'));
     const untrained = system.buildNetworks().discriminator;
     const ds = await (domain === 'mnist' ? loadMnist : loadFashionMnist)();
-    const scale = system.range === '0-1' ? scaleToUnit : scaleToSymmetric;
+    const scale = (images: tf.Tensor) => fromBytes(images, system.range);
     const train = { images: scale(ds.train.images) as tf.Tensor4D, labels: ds.train.labels };
     const test = { images: scale(ds.test.images) as tf.Tensor4D, labels: ds.test.labels };
     probe = { trained: await linearProbeAccuracy(discriminator, train, test), untrained: await linearProbeAccuracy(untrained, train, test) };

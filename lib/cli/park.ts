@@ -10,18 +10,18 @@
  * restoring copies it back only when the run folder has no checkpoint or an older one. The
  * trainer then resumes from it (at the same step, bit for bit: see the mid-epoch test).
  */
-import { FlagSpec, ParsedArgs, runCli } from './args';
+import { FlagsOf, runCli, flags } from './args';
 import { checkpointProgress, parkRun, unparkRun } from '../training/checkpoint';
 
-const FLAGS: FlagSpec[] = [
+const FLAGS = flags([
   { name: 'run', type: 'string', help: 'the run folder (holds checkpoint/)' },
   { name: 'to', type: 'string', help: 'where the parked copy lives, e.g. data/in-progress/<model>' },
   { name: 'restore', type: 'boolean', help: 'copy the parked run back into --run (when it is further than what --run holds)' },
-];
+]);
 
 const where = (p: [number, number]) => (p[1] ? `step ${p[1]} of epoch ${p[0] + 1}` : `the end of epoch ${p[0]}`);
 
-async function main(args: ParsedArgs): Promise<void> {
+async function main(args: FlagsOf<typeof FLAGS>): Promise<void> {
   const run = String(args.run);
   const parked = String(args.to);
   if (args.restore) {

@@ -9,8 +9,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { runCli, FlagSpec, ParsedArgs } from './args';
-import { initBackend } from '../backend';
+import { runCli, FlagsOf, flags } from './args';
+import { initBackend } from '../engine/backend';
 import { getSystem, metricDomainOf } from '../systems/registry';
 import { loadModel, saveModel } from '../models/files';
 import { pretrainedDir, PretrainedInfo, PretrainedScores } from '../models/pretrained';
@@ -18,12 +18,12 @@ import { evaluateGenerator, loadReference, realBaseline, QualityReport } from '.
 import { checkpointDir, readRunState } from '../training/checkpoint';
 import { writeFileAtomic } from '../io';
 
-const FLAGS: FlagSpec[] = [
+const FLAGS = flags([
   { name: 'run', type: 'string', help: 'run folder written by npm run train (holds checkpoint/)' },
   { name: 'command', type: 'string', help: 'the exact command that trained it, for info.json' },
   { name: 'batch-size', type: 'int', help: 'the batch size it trained with (default: the tutorial\'s)' },
   { name: 'samples', type: 'int', help: 'samples per score', min: 100, default: 10000 },
-];
+]);
 
 function scores(r: QualityReport): PretrainedScores {
   return {
@@ -36,7 +36,7 @@ function scores(r: QualityReport): PretrainedScores {
   };
 }
 
-async function main(args: ParsedArgs): Promise<void> {
+async function main(args: FlagsOf<typeof FLAGS>): Promise<void> {
   const run = String(args.run);
   const state = readRunState(run);
   const system = getSystem(state.model);
@@ -45,7 +45,7 @@ async function main(args: ParsedArgs): Promise<void> {
   const dir = pretrainedDir(system.name);
   await saveModel(trained, dir, { float16: true });
   const shipped = await loadModel(dir);
-  const samples = args.samples as number;
+  const samples = args.samples;
   const reference = await loadReference(metricDomainOf(system));
   console.log(`Scoring ${system.name} after epoch ${state.epoch}: float16 and float32, ${samples} samples each...`);
   const float16 = evaluateGenerator(shipped, system.range, reference, { samples });
@@ -55,7 +55,7 @@ async function main(args: ParsedArgs): Promise<void> {
     model: system.name,
     command: String(args.command ?? `npm run train -- --model ${system.name} --out ${run}`),
     epochs: state.epoch,
-    batchSize: (args['batch-size'] as number | undefined) ?? system.batchSize,
+    batchSize: args['batch-size'] ?? system.batchSize,
     secondsPerEpoch: state.history.map((h) => Math.round(h.seconds)),
     backend: `${backend.name} (${backend.threads} threads)`,
     machine: `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${os.platform()} ${os.arch()}`,

@@ -6,15 +6,15 @@
  * sets, reports their test-set accuracy and writes them (TF.js format) to data/classifiers/.
  */
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../backend';
+import { initBackend } from '../engine/backend';
 import { loadMnist, loadFashionMnist } from '../data/mnist';
 import { scaleToUnit } from '../data/scale';
 import { setGlobalSeed } from '../random';
 import { defineDomainClassifier, compileClassifier, classifierAccuracy, saveDomainClassifier, ClassifierDomain, CLASSIFIER_ROOT } from '../metrics/classifier';
-import { FlagSpec, ParsedArgs, runCli } from './args';
-import { setLearningRate } from '../tfjs-internals';
+import { FlagsOf, runCli, flags } from './args';
+import { setLearningRate } from '../engine/tfjs-internals';
 
-const FLAGS: FlagSpec[] = [
+const FLAGS = flags([
   { name: 'domain', type: 'string', help: 'which classifier to train (default: both)', choices: ['mnist', 'fashion-mnist'] },
   { name: 'epochs', type: 'int', help: 'epochs (default: 6 for MNIST, 8 for Fashion-MNIST)', min: 1 },
   { name: 'lr', type: 'number', help: 'Adam learning rate of the first epoch', min: 1e-6, max: 0.1, default: 0.001 },
@@ -23,19 +23,19 @@ const FLAGS: FlagSpec[] = [
   { name: 'limit', type: 'int', help: 'use only the first N training images (trial runs; the result is not saved)', min: 100 },
   { name: 'out', type: 'string', help: 'folder that receives <domain>/model.json', default: CLASSIFIER_ROOT },
   { name: 'seed', type: 'int', help: 'random seed', default: 1 },
-];
+]);
 
-async function trainOne(domain: ClassifierDomain, args: Record<string, unknown>, backend: string): Promise<void> {
+async function trainOne(domain: ClassifierDomain, args: FlagsOf<typeof FLAGS>, backend: string): Promise<void> {
   const load = domain === 'mnist' ? loadMnist : loadFashionMnist;
-  const limit = args.limit as number | undefined;
+  const limit = args.limit;
   const ds = await load({ limit });
   const x = scaleToUnit(ds.train.images) as tf.Tensor4D;
   const testX = scaleToUnit(ds.test.images) as tf.Tensor4D;
-  const epochs = (args.epochs as number | undefined) ?? (domain === 'mnist' ? 6 : 8);
-  const lr = args.lr as number;
-  const decay = args['lr-decay'] as number;
-  const batchSize = args['batch-size'] as number;
-  setGlobalSeed(args.seed as number);
+  const epochs = args.epochs ?? (domain === 'mnist' ? 6 : 8);
+  const lr = args.lr;
+  const decay = args['lr-decay'];
+  const batchSize = args['batch-size'];
+  setGlobalSeed(args.seed);
   const model = defineDomainClassifier();
   compileClassifier(model, lr);
   const started = Date.now();
@@ -65,7 +65,7 @@ async function trainOne(domain: ClassifierDomain, args: Record<string, unknown>,
   const trainSeconds = (Date.now() - started) / 1000;
   console.log(`${domain}: test accuracy ${(100 * testAccuracy).toFixed(2)}% on ${testX.shape[0]} test images, ${trainSeconds.toFixed(0)} s`);
   if (limit === undefined) {
-    await saveDomainClassifier(model, { domain, epochs, batchSize, learningRate: lr, lrDecay: decay, testAccuracy, trainSeconds, backend, trainedAt: new Date().toISOString() }, args.out as string);
+    await saveDomainClassifier(model, { domain, epochs, batchSize, learningRate: lr, lrDecay: decay, testAccuracy, trainSeconds, backend, trainedAt: new Date().toISOString() }, args.out);
     console.log(`Wrote ${args.out}/${domain}/`);
   } else {
     console.log('(--limit: trial run, not saved)');
@@ -74,9 +74,9 @@ async function trainOne(domain: ClassifierDomain, args: Record<string, unknown>,
   model.dispose();
 }
 
-async function main(args: ParsedArgs): Promise<void> {
+async function main(args: FlagsOf<typeof FLAGS>): Promise<void> {
   await initBackend();
-  const domains: ClassifierDomain[] = args.domain ? [args.domain as ClassifierDomain] : ['mnist', 'fashion-mnist'];
+  const domains: ClassifierDomain[] = args.domain ? [args.domain] : ['mnist', 'fashion-mnist'];
   for (const d of domains) await trainOne(d, args, tf.getBackend());
 }
 

@@ -7,14 +7,14 @@
  * step and saves; running the same command again resumes.
  */
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../backend';
+import { initBackend } from '../engine/backend';
 import { SYSTEMS, getSystem, buildSystem } from '../systems/registry';
-import { IMAGE_TYPES, configureSystem, OverrideNames, SystemOverrides } from '../systems/configure';
+import { IMAGE_TYPES, configureSystem, OverrideNames } from '../systems/configure';
 import { runTraining, stopOnInterrupt } from '../systems/run';
 import { lossFigure, plotInteractive } from '../visual/plot';
-import { FlagSpec, ParsedArgs, runCli } from './args';
+import { FlagsOf, runCli, flags } from './args';
 
-const FLAGS: FlagSpec[] = [
+const FLAGS = flags([
   { name: 'model', type: 'string', help: 'which tutorial system to train', choices: Object.keys(SYSTEMS), default: 'dcgan-mnist' },
   { name: 'epochs', type: 'int', help: 'total epochs (default: the tutorial\'s)', min: 1 },
   { name: 'batch-size', type: 'int', help: 'batch size (default: the tutorial\'s)', min: 2, aliases: ['BATCH_SIZE'] },
@@ -44,7 +44,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'no-resume', type: 'boolean', help: 'start afresh even if --out holds a checkpoint' },
   { name: 'summary', type: 'boolean', help: 'print both models\' summaries and exit' },
   { name: 'plot', type: 'boolean', help: 'open the loss curves interactively (nodeplotlib) at the end' },
-];
+]);
 
 /** The trainer's spelling of each system override, for the library's error messages. */
 const TRAINER_FLAG_NAMES: OverrideNames = {
@@ -59,19 +59,19 @@ const TRAINER_FLAG_NAMES: OverrideNames = {
   bbox: '--bbox',
 };
 
-async function main(args: ParsedArgs): Promise<void> {
+async function main(args: FlagsOf<typeof FLAGS>): Promise<void> {
   const system = configureSystem(getSystem(String(args.model)), {
-    datasetPath: args['dataset-path'] as string | undefined,
-    imageType: args['image-type'] as SystemOverrides['imageType'],
-    partition: args.partition as SystemOverrides['partition'],
-    bbox: args.bbox as boolean | undefined,
-    imageSize: args['input-size'] as number | undefined,
-    latentDim: args['noise-dim'] as number | undefined,
-    learningRate: args.lr as number | undefined,
+    datasetPath: args['dataset-path'],
+    imageType: args['image-type'],
+    partition: args.partition,
+    bbox: args.bbox,
+    imageSize: args['input-size'],
+    latentDim: args['noise-dim'],
+    learningRate: args.lr,
     lrDecayEpochs: args['lr-decay-epochs'] === undefined ? undefined : String(args['lr-decay-epochs']).split(',').map((e) => Number(e.trim())),
-    lrDecayFactor: args['lr-decay-factor'] as number | undefined,
+    lrDecayFactor: args['lr-decay-factor'],
   }, TRAINER_FLAG_NAMES);
-  await initBackend(args.backend as string | undefined, { threads: args.threads as number | undefined });
+  await initBackend(args.backend, { threads: args.threads });
   if (args.summary) {
     const models = buildSystem(system);
     console.log(`${system.name}: ${system.description}\n`);
@@ -84,20 +84,20 @@ async function main(args: ParsedArgs): Promise<void> {
   const result = await runTraining({
     model: system,
     outDir: String(args.out),
-    logDir: args['log-path'] as string | undefined,
-    modelDir: args['model-path'] as string | undefined,
-    epochs: args.epochs as number | undefined,
-    batchSize: args['batch-size'] as number | undefined,
-    limit: args.limit as number | undefined,
-    maxStepsPerEpoch: args['steps-per-epoch'] as number | undefined,
-    seed: args.seed as number | undefined,
-    realLabel: args['label-smoothing'] as number,
-    checkpointEvery: args['checkpoint-every'] as number | undefined,
-    checkpointEverySteps: args['checkpoint-every-steps'] as number | undefined,
-    checkpointEverySeconds: (args['checkpoint-every-minutes'] as number) * 60,
+    logDir: args['log-path'],
+    modelDir: args['model-path'],
+    epochs: args.epochs,
+    batchSize: args['batch-size'],
+    limit: args.limit,
+    maxStepsPerEpoch: args['steps-per-epoch'],
+    seed: args.seed,
+    realLabel: args['label-smoothing'],
+    checkpointEvery: args['checkpoint-every'],
+    checkpointEverySteps: args['checkpoint-every-steps'],
+    checkpointEverySeconds: args['checkpoint-every-minutes'] * 60,
     resume: !args['no-resume'],
-    metricsEvery: args['metrics-every'] as number | undefined,
-    metricsSamples: args['metrics-samples'] as number,
+    metricsEvery: args['metrics-every'],
+    metricsSamples: args['metrics-samples'],
     callbacks: [stopOnInterrupt()],
   });
   const done = result.history.length;

@@ -10,6 +10,7 @@ import * as tar from 'tar';
 import { DatasetFormatError } from './idx';
 import { ImageDataset, LabelledImages } from './mnist';
 import { RemoteFile, defaultCacheDir, ensureFile, Fetcher, httpFetcher } from './download';
+import * as os from 'os';
 
 export const CIFAR10_CLASS_NAMES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
 
@@ -95,7 +96,7 @@ export async function loadCifar10(options: Cifar10Options = {}): Promise<ImageDa
   const source = options.source ?? cifarSource();
   let dir = options.dir;
   if (source === 'synthetic') {
-    dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'cifar-synthetic-'));
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cifar-synthetic-'));
     writeSyntheticCifar10(dir, Math.max(20, Math.ceil((options.limit ?? 100) / 5)));
     try {
       return { train: readSplit(dir, TRAIN_FILES, options.limit), test: readSplit(dir, TEST_FILES, options.limit), source };

@@ -6,6 +6,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { projectRoot } from '../config';
 
 export interface RemoteFile {
   url: string;
@@ -19,7 +20,7 @@ export interface RemoteFile {
 
 /** The project's cache folder (`data/cache`), or GAN_DATA_CACHE. */
 export function defaultCacheDir(): string {
-  return process.env.GAN_DATA_CACHE ?? path.resolve(__dirname, '..', '..', '..', 'data', 'cache');
+  return process.env.GAN_DATA_CACHE ?? path.join(projectRoot(), 'data', 'cache');
 }
 
 /** Hex digest of a file's bytes. */

@@ -1,20 +1,7 @@
-/** Pixel scaling as the tutorials do it, and back for display. */
+/** Resizing images for a system's input size. The range conversions are in lib/pixels.ts (re-exported here for `lab.data`). */
 import * as tf from '@tensorflow/tfjs';
 
-/** 0..255 -> [0, 1] (tutorial 000, sigmoid generators). */
-export function scaleToUnit(images: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => images.toFloat().div(255));
-}
-
-/** 0..255 -> [-1, 1] (tutorials 001-004, tanh generators). */
-export function scaleToSymmetric(images: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => images.toFloat().div(127.5).sub(1));
-}
-
-/** [-1, 1] -> 0..255, clipped (for display). */
-export function symmetricToBytes(images: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => images.add(1).mul(127.5).clipByValue(0, 255));
-}
+export { scaleToUnit, scaleToSymmetric } from '../pixels';
 
 /**
  * Resizes [n, h, w, c] images to [n, height, width, c] keeping the aspect ratio and padding

@@ -5,7 +5,8 @@
  */
 import * as fs from 'fs';
 import * as tf from '@tensorflow/tfjs';
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+import { writeFileAtomicWith } from '../io';
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the tfrecord package ships no types
 const tfrecord = require('tfrecord');
 
 /** Writes images ([n, h, w, c], 0..255) and optional labels to a TFRecord file, atomically. */
@@ -13,9 +14,8 @@ export async function writeImageRecords(file: string, images: tf.Tensor4D, label
   const [n, h, w, c] = images.shape;
   const bytes = Uint8Array.from(await images.clipByValue(0, 255).data());
   const classes = labels ? await labels.data() : undefined;
-  const tmp = `${file}.tmp-${process.pid}`;
-  const writer = await tfrecord.createWriter(tmp);
-  try {
+  await writeFileAtomicWith(file, async (tmp) => {
+    const writer = await tfrecord.createWriter(tmp);
     for (let i = 0; i < n; i++) {
       const builder = tfrecord.createBuilder();
       // A copy, not a view: the protobuf encoder reads the view's whole underlying buffer.
@@ -25,11 +25,7 @@ export async function writeImageRecords(file: string, images: tf.Tensor4D, label
       await writer.writeExample(builder.releaseExample());
     }
     await writer.close();
-    fs.renameSync(tmp, file);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
+  });
   return n;
 }
 

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { loadFashionMnist, loadMnist } from './mnist';
 import { loadCifar10 } from './cifar10';
 import { loadCelebA, CelebAImageType, Partition } from './images';
-import { scaleToSymmetric, scaleToUnit } from './scale';
+import { fromBytes, scaleToSymmetric, ModelRange } from '../pixels';
 
 export interface TrainImages {
   images: tf.Tensor4D;
@@ -18,9 +18,9 @@ export interface TrainImages {
 export type IdxDataset = 'mnist' | 'fashion-mnist';
 
 /** The training split of an IDX data set, scaled to `range`; `dir` replaces the default folder. */
-export async function idxTrainImages(dataset: IdxDataset, range: '0-1' | '-1-1', limit?: number, dir?: string): Promise<TrainImages> {
+export async function idxTrainImages(dataset: IdxDataset, range: ModelRange, limit?: number, dir?: string): Promise<TrainImages> {
   const ds = await (dataset === 'mnist' ? loadMnist : loadFashionMnist)({ limit, dir });
-  const images = (range === '0-1' ? scaleToUnit(ds.train.images) : scaleToSymmetric(ds.train.images)) as tf.Tensor4D;
+  const images = fromBytes(ds.train.images, range) as tf.Tensor4D;
   tf.dispose([ds.train.images, ds.test.images, ds.test.labels]);
   return { images, labels: ds.train.labels };
 }

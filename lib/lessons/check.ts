@@ -16,12 +16,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { checksAreStrict, lessonMode, CHECKS_ENV } from '../config';
 import { getRandomState, setGlobalSeed, setRandomState } from '../random';
-import { maxAbsDifference } from '../notebook';
+import { maxAbsDifference } from './difference';
 import { describeNetwork, networkDifferences } from '../models/describe';
 import { GanKind, NUM_CLASSES } from '../models/gan';
 import { ganModelsOf } from '../models/kinds';
 import { StepLosses, StepOptions, TrainStepFn } from '../training/step';
-import { compiledLoss } from '../tfjs-internals';
+import { compiledLoss } from '../engine/tfjs-internals';
 
 export interface CheckOutcome {
   /** What was checked, as the lesson names it. */

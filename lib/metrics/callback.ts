@@ -6,11 +6,12 @@
 import { GanCallback } from '../training/loop';
 import { evaluateGenerator, loadReference, Reference } from './evaluate';
 import { ClassifierDomain } from './classifier';
+import { ModelRange } from '../pixels';
 
 export interface MetricsCallbackOptions {
   domain: ClassifierDomain;
   /** The generator's pixel range. */
-  range: '0-1' | '-1-1';
+  range: ModelRange;
   /** Score every N epochs (default 1). */
   every?: number;
   /** Samples per measurement (default 2,000: FID is biased upwards at small n, so compare runs at the same n). */

@@ -12,11 +12,13 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { loadModel, saveModel } from '../models/files';
 import { writeFileAtomic } from '../io';
+import { ModelRange, toUnit } from '../pixels';
+import { projectRoot } from '../config';
 
 export type ClassifierDomain = 'mnist' | 'fashion-mnist';
 
 /** Where the committed classifiers live (the package's data/ folder, wherever it is installed). */
-export const CLASSIFIER_ROOT = path.resolve(__dirname, '..', '..', '..', 'data', 'classifiers');
+export const CLASSIFIER_ROOT = path.join(projectRoot(), 'data', 'classifiers');
 
 export function classifierDir(domain: ClassifierDomain, root = CLASSIFIER_ROOT): string {
   return path.join(root, domain);
@@ -146,6 +148,6 @@ export function classifierAccuracy(model: tf.LayersModel, images: tf.Tensor4D, l
 }
 
 /** Generator output (in its range) -> the classifier's input convention ([0, 1], white on black). */
-export function toClassifierInput(images: tf.Tensor4D, range: '0-1' | '-1-1'): tf.Tensor4D {
-  return tf.tidy(() => (range === '0-1' ? images.clipByValue(0, 1) : images.add(1).div(2).clipByValue(0, 1)) as tf.Tensor4D);
+export function toClassifierInput(images: tf.Tensor4D, range: ModelRange): tf.Tensor4D {
+  return toUnit(images, range);
 }

@@ -7,14 +7,14 @@
 import * as tf from '@tensorflow/tfjs';
 import seedrandom from 'seedrandom';
 import { loadMnist, loadFashionMnist } from '../data/mnist';
-import { scaleToUnit } from '../data/scale';
+import { scaleToUnit, ModelRange } from '../pixels';
 import { sampleIndices } from '../random';
 import { generateLatentPoints, isConditional, runGenerator } from '../models/gan';
 import { classify, loadDomainClassifier, ClassifierDomain, ClassifierOutputs, toClassifierInput } from './classifier';
 import { featureStats, frechetDistance, FeatureStats } from './frechet';
 import { kernelInceptionDistance, featureScale, KidResult } from './kid';
 import { modeCoverage, inceptionScore, conditionalAccuracy, ModeCoverage, InceptionScore } from './scores';
-import { latentSizeOf } from '../tfjs-internals';
+import { latentSizeOf } from '../engine/tfjs-internals';
 
 export interface QualityReport {
   samples: number;
@@ -74,7 +74,7 @@ export function scoreOutputs(out: ClassifierOutputs, ref: Reference, options: Me
 }
 
 /** Images for the classifier: [0, 1], 28x28 (a 64x64 generator's padded digits are resized back). */
-function domainImages(images: tf.Tensor4D, range: '0-1' | '-1-1'): tf.Tensor4D {
+function domainImages(images: tf.Tensor4D, range: ModelRange): tf.Tensor4D {
   return tf.tidy(() => {
     const unit = toClassifierInput(images, range);
     return unit.shape[1] === 28 ? unit : (tf.image.resizeBilinear(unit, [28, 28]) as tf.Tensor4D);
@@ -101,7 +101,7 @@ function classifyInBatches(n: number, ref: Reference, makeBatch: (start: number,
  * Draws `samples` images from the generator (evenly over the classes for a conditional one),
  * classifies them batch by batch, and scores them against the reference.
  */
-export function evaluateGenerator(generator: tf.LayersModel, range: '0-1' | '-1-1', ref: Reference, options: MetricOptions = {}): QualityReport {
+export function evaluateGenerator(generator: tf.LayersModel, range: ModelRange, ref: Reference, options: MetricOptions = {}): QualityReport {
   const n = options.samples ?? 10000;
   const conditional = isConditional(generator);
   const latentDim = latentSizeOf(generator);

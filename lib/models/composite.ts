@@ -1,6 +1,6 @@
-/** The composite model of the Keras tutorials, shared by every unconditional system. */
+/** The composite models of the Keras tutorials: generator then frozen discriminator, for the plain systems and, over [noise, label], the conditional ones. */
 import * as tf from '@tensorflow/tfjs';
-import { collectedTrainableWeights, countWeights, latentSizeOf } from '../tfjs-internals';
+import { collectedTrainableWeights, countWeights, latentSizeOf } from '../engine/tfjs-internals';
 
 /** Adam(learning rate 0.0002, beta1 0.5), the DCGAN paper's setting used by most tutorials. */
 export function dcganAdam(learningRate = 0.0002): tf.Optimizer {

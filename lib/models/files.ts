@@ -7,27 +7,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
+import { writeFolderAtomic } from '../io';
 
 const MODEL_JSON = 'model.json';
 const WEIGHTS_BIN = 'weights.bin';
 
-/** Replaces `dir` with a folder filled by `fill`, atomically (a temporary folder, then renames). */
-export async function writeFolderAtomic(dir: string, fill: (tmp: string) => void | Promise<void>): Promise<void> {
-  const parent = path.dirname(path.resolve(dir));
-  fs.mkdirSync(parent, { recursive: true });
-  const tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(dir)}.tmp-`));
-  try {
-    await fill(tmp);
-    fs.chmodSync(tmp, 0o755); // mkdtemp makes it private; a saved model is meant to be served and shared
-    const old = `${dir}.old-${process.pid}`;
-    if (fs.existsSync(dir)) fs.renameSync(dir, old);
-    fs.renameSync(tmp, dir);
-    fs.rmSync(old, { recursive: true, force: true });
-  } catch (err) {
-    fs.rmSync(tmp, { recursive: true, force: true });
-    throw err;
-  }
-}
 
 function concatBuffers(data: ArrayBuffer | ArrayBuffer[]): Buffer {
   return Buffer.concat((Array.isArray(data) ? data : [data]).map((b) => Buffer.from(b)));
@@ -41,7 +25,7 @@ export function float32ToFloat16Bits(value: number): number {
   const exponent = (bits >>> 23) & 0xff;
   let mantissa = bits & 0x7fffff;
   if (exponent === 0xff) return sign | 0x7c00 | (mantissa ? 0x200 : 0); // Inf / NaN
-  let e = exponent - 127 + 15;
+  const e = exponent - 127 + 15;
   if (e >= 0x1f) return sign | 0x7c00;
   if (e <= 0) {
     if (e < -10) return sign; // too small: signed zero

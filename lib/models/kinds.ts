@@ -13,7 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { defineAcGan, defineConditionalGan, defineGan } from './composite';
 import { GanKind, GanModels, NUM_CLASSES } from './gan';
-import { latentSizeOf } from '../tfjs-internals';
+import { latentSizeOf, metricsForOutput } from '../engine/tfjs-internals';
 
 type Inputs = tf.Tensor | tf.Tensor[];
 
@@ -84,8 +84,8 @@ export function realnessFromMetrics(discriminator: tf.LayersModel, result: numbe
   return { realP: at(meanDOnReal.name), fakeP: at(meanDOnFake.name) };
 }
 
-// The real/fake head only; tfjs takes a list per output at run time, its typings one metric.
-const realnessMetricsOnFirstOutput = (d: tf.LayersModel) => ({ [d.outputNames[0]]: [meanDOnReal, meanDOnFake] }) as unknown as Record<string, string>;
+// The real/fake head only.
+const realnessMetricsOnFirstOutput = (d: tf.LayersModel) => metricsForOutput(d.outputNames[0], [meanDOnReal, meanDOnFake]);
 
 const binaryLoss = (d: tf.LayersModel, optimizer: tf.Optimizer) => d.compile({ optimizer, loss: 'binaryCrossentropy', metrics: REALNESS_METRICS });
 

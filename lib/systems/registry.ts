@@ -4,14 +4,14 @@
  * are the five seed tutorials described in docs/tutorials.md.
  */
 import * as tf from '@tensorflow/tfjs';
-import { PixelRange } from '../visual/grid';
+import { ModelRange } from '../pixels';
 import { ClassifierDomain } from '../metrics/classifier';
 import { cifarTrainImages, idxTrainImages, IdxDataset } from '../data/train-images';
 import { dcganAdam } from '../models/composite';
 import { GanKind, GanModels } from '../models/gan';
 import { GanSpec, assembleGan } from '../models/kinds';
-import * as conditional from '../models/conditional';
-import * as big from '../models/dcgan-big';
+import * as conditional from '../models/class-conditional';
+import * as big from '../models/dcgan-32-and-64';
 import { padMnistTo64 } from '../data/scale';
 import { tapeStep } from '../training/tape-step';
 import { tenfoldStepDecay } from '../training/schedule';
@@ -33,7 +33,7 @@ export interface GanSystem extends GanSpec {
   /** [height, width, channels] of one image. */
   imageShape: [number, number, number];
   /** Pixel range the generator produces (and the training images are scaled to). */
-  range: Exclude<PixelRange, '0-255'>;
+  range: ModelRange;
   /**
    * How a step splits the batch: 'half' = D sees batch/2 real + batch/2 fake and G a full
    * batch (tutorial 000); 'full' = D sees a batch of each and G a batch (tutorial 001).
@@ -93,7 +93,7 @@ const CONDITIONAL = { ...GREY_28, range: '-1-1' as const, split: 'half' as const
  * Trained on an IDX data set (MNIST or Fashion-MNIST) scaled to `range`, and scored by that data
  * set's classifier.
  */
-const onIdx = (dataset: IdxDataset, range: Exclude<PixelRange, '0-255'>) => ({
+const onIdx = (dataset: IdxDataset, range: ModelRange) => ({
   dataset,
   metricDomain: dataset,
   range,

@@ -16,12 +16,13 @@ import { kindOf, ganModelsOf } from '../models/kinds';
 import { hasCheckpoint, loadCheckpoint, loadCheckpointInto, checkpointDir } from '../training/checkpoint';
 import { TrainStepFn } from '../training/step';
 import { describeNetwork, layerList, networkDifferences, NetworkDescription } from '../models/describe';
-import { epochImages, csvLogger, checkpoints, defaultProgress, epochImageFiles } from '../training/callbacks';
+import { epochImages, csvLogger, checkpoints, epochImageFiles } from '../training/callbacks';
+import { defaultProgress } from '../training/progress';
 import { gifFromPngFiles } from '../visual/gif';
 import { learningRateSchedule } from '../training/schedule';
 import { lossFigure, figureSvg, historyFigure } from '../visual/plot';
 import { metricsCallback } from '../metrics/callback';
-import { writeFileAtomic, acquireRunLock } from '../io';
+import { writeFileAtomic, acquireRunLock, STOP_SIGNALS, exitStatusFor } from '../io';
 
 export interface RunOptions {
   /** Canonical model name (`dcgan-mnist`, `dcgan-fashion`), or a system from `configureSystem`. */
@@ -281,9 +282,6 @@ function assembleGiven(system: GanSystem, given: Pick<GanModels, 'generator' | '
   return ganModelsOf(given, system.kind, system.numClasses);
 }
 
-/** The signals that stop a run cleanly: Ctrl-C, and `kill` / `timeout` / a CI cancellation. */
-const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
-
 /** Stops training cleanly after the current step on Ctrl-C or SIGTERM (a second one exits at once). */
 export function stopOnInterrupt(): GanCallback {
   // One listener per signal that knows its name: `process.emit('SIGTERM')` (a test, a host
@@ -292,7 +290,7 @@ export function stopOnInterrupt(): GanCallback {
   return {
     onTrainBegin(ctx) {
       const stop = (signal: NodeJS.Signals) => {
-        if (ctx.stopRequested) process.exit(signal === 'SIGINT' ? 130 : 143);
+        if (ctx.stopRequested) process.exit(exitStatusFor(signal));
         ctx.stopRequested = true;
         process.stderr.write(`\n${signal}: stopping after this step and saving a checkpoint (send it again to quit at once)...\n`);
       };

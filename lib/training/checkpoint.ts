@@ -6,7 +6,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { loadModel, saveModel, writeFolderAtomic } from '../models/files';
+import { loadModel, saveModel } from '../models/files';
+import { writeFolderAtomic } from '../io';
 import { GanModels } from '../models/gan';
 import { GanSpec, assembleGan } from '../models/kinds';
 import { EpochLogs, EpochProgress } from './loop';

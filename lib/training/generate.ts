@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { NUM_CLASSES, generateLatentPoints, isConditional, runGenerator } from '../models/gan';
-import { latentSizeOf } from '../tfjs-internals';
+import { latentSizeOf } from '../engine/tfjs-internals';
 
 
 export interface GenerateOptions {

@@ -4,6 +4,7 @@ export * from './step';
 export * from './tape-step';
 export * from './loop';
 export * from './callbacks';
+export * from './progress';
 export * from './checkpoint';
 export * from './summarize';
 export * from './generate';

@@ -2,9 +2,8 @@
  * Learning-rate schedules applied at epoch boundaries to both optimizers, and logged per
  * epoch (the `lr` column of log.csv).
  */
-import * as tf from '@tensorflow/tfjs';
 import { GanCallback } from './loop';
-import { setLearningRate } from '../tfjs-internals';
+import { setLearningRate } from '../engine/tfjs-internals';
 
 /**
  * Piecewise-constant decay (tutorial 003: boundaries at epochs 10, 20, 25 with lr, lr/10,

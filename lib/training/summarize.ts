@@ -6,7 +6,8 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { GanModels } from '../models/gan';
 import { generateRealSamples, generateFakeSamples } from './samples';
-import { saveGridPng, PixelRange } from '../visual/grid';
+import { saveGridPng } from '../visual/grid';
+import { ModelRange } from '../pixels';
 import { saveModel } from '../models/files';
 
 export interface PerformanceSummary {
@@ -21,7 +22,7 @@ function accuracy(predictions: tf.Tensor, label: 0 | 1): number {
   return tf.tidy(() => (label === 1 ? predictions.greater(0.5) : predictions.lessEqual(0.5)).toFloat().mean().dataSync()[0]);
 }
 
-export async function summarizePerformance(epoch: number, models: GanModels, dataset: tf.Tensor4D, outDir: string, options: { n?: number; range?: Exclude<PixelRange, '0-255'>; reverse?: boolean } = {}): Promise<PerformanceSummary> {
+export async function summarizePerformance(epoch: number, models: GanModels, dataset: tf.Tensor4D, outDir: string, options: { n?: number; range?: ModelRange; reverse?: boolean } = {}): Promise<PerformanceSummary> {
   const n = options.n ?? 100;
   const real = generateRealSamples(dataset, n);
   const fake = generateFakeSamples(models.generator, models.latentDim, n);

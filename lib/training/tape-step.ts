@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { GanModels, generateLatentPoints } from '../models/gan';
 import { StepLosses, StepOptions } from './step';
-import { trainableVariables } from '../tfjs-internals';
+import { trainableVariables } from '../engine/tfjs-internals';
 
 
 function bce(target: number, p: tf.Tensor): tf.Scalar {

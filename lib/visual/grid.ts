@@ -7,7 +7,9 @@ import { PNG } from 'pngjs';
 import { writeFileAtomic } from '../io';
 
 /** The value range of the pixels handed to a grid. */
-export type PixelRange = '0-255' | '0-1' | '-1-1';
+import { PixelRange, toBytes } from '../pixels';
+
+export type { PixelRange };
 
 export interface GridOptions {
   /** Images per row (default: ceil(sqrt(n))). */
@@ -27,15 +29,6 @@ export interface Raster {
   width: number;
   height: number;
   rgba: Uint8Array;
-}
-
-/** Maps pixel values of `range` to 0..255 bytes, clipping outliers. */
-export function toBytes(images: tf.Tensor, range: PixelRange): tf.Tensor {
-  return tf.tidy(() => {
-    const x = images.toFloat();
-    const scaled = range === '0-255' ? x : range === '0-1' ? x.mul(255) : x.add(1).mul(127.5);
-    return scaled.clipByValue(0, 255).round();
-  });
 }
 
 /** Lays out `images` ([n, h, w, 1|3]) in a grid. Reads the tensor; does not dispose it. */

@@ -3,6 +3,7 @@
  * interactively with nodeplotlib (`npm run train -- --plot`); for notebooks, files and CI
  * the same figure is rendered to a static SVG that Jupyter, GitHub and nbconvert show.
  */
+import sharp from 'sharp';
 import type { Plot, Layout } from 'nodeplotlib';
 import { escapeHtml as esc } from './table';
 
@@ -71,7 +72,12 @@ export function figureSvg(fig: Figure, width = 640, height = 360): string {
 
 /** Opens the figure in a browser through nodeplotlib (interactive; starts a local server). */
 export function plotInteractive(fig: Figure): void {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- nodeplotlib starts a server when loaded: only on request
   const { plot } = require('nodeplotlib') as typeof import('nodeplotlib');
   plot(fig.data, fig.layout);
+}
+
+/** A figure (`lossFigure`, `historyFigure`) rendered to PNG bytes: its SVG rasterised by sharp. */
+export async function figurePng(fig: Figure, width = 640, height = 360): Promise<Buffer> {
+  return sharp(Buffer.from(figureSvg(fig, width, height), 'utf8')).png().toBuffer();
 }

@@ -3,6 +3,7 @@
  * distribution and the generator's drawn over each other, the way GAN Lab shows a GAN on 2-D
  * data while it trains.
  */
+import sharp from 'sharp';
 import { escapeHtml } from './table';
 
 export interface PointSet {
@@ -65,4 +66,9 @@ export function scatterSvg(sets: PointSet[], options: ScatterOptions = {}): stri
   const ticks = [x0, (x0 + x1) / 2, x1].map((v) => `<text x="${px(v)}" y="${top + plotH + 12}" font-size="10" text-anchor="middle">${v}</text>`).join('')
     + [y0, (y0 + y1) / 2, y1].map((v) => `<text x="${left - 4}" y="${py(v) + 3}" font-size="10" text-anchor="end">${v}</text>`).join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif"><rect width="100%" height="100%" fill="white"/>${title}<rect x="${left}" y="${top}" width="${plotW}" height="${plotH}" fill="none" stroke="#444"/>${ticks}${dots}${legend}</svg>`;
+}
+
+/** A scatter plot of 2-D point sets (`lib/visual/scatter`) as PNG bytes. */
+export async function scatterPng(sets: PointSet[], options: ScatterOptions = {}): Promise<Buffer> {
+  return sharp(Buffer.from(scatterSvg(sets, options), 'utf8')).png().toBuffer();
 }

@@ -5,11 +5,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { gridPng, GridOptions } from './grid';
 
-/** What a table needs of a danfo DataFrame. */
-type TableLike = { columns: string[]; values: unknown };
+/** What a danfo.js DataFrame looks like to the table helpers (columns and a values array). */
+export type TableLike = { columns: string[]; values: unknown };
 
 /** danfojs-node, loaded on first use (it takes a moment to load). */
 export function danfo(): typeof import('danfojs-node') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use: it takes a moment to load
   return require('danfojs-node');
 }
 
@@ -65,4 +66,15 @@ export function classRowsHtml(images: tf.Tensor4D, classNames: string[], options
     return `<tr><td style="text-align:right;padding-right:8px">${escapeHtml(name)}</td><td><img src="data:image/png;base64,${png}" style="image-rendering:pixelated"/></td></tr>`;
   });
   return `<table>${rows.join('')}</table>`;
+}
+
+/** Rows as objects (one per row) become a table with the union of their keys as columns. */
+function rowsTable(rows: Array<Record<string, unknown>>): TableLike {
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  return { columns, values: rows.map((r) => columns.map((c) => (r[c] === undefined ? '' : r[c]))) };
+}
+
+/** The HTML table of a danfo DataFrame or of an array of row objects. */
+export function tableHtml(table: TableLike | Array<Record<string, unknown>>, caption?: string): string {
+  return dataFrameHtml(Array.isArray(table) ? rowsTable(table) : table, caption);
 }

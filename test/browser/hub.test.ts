@@ -16,6 +16,8 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, ChildProcess } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
 import * as path from 'path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { launchChromium, screenshotPath } from './chromium';
@@ -92,11 +94,17 @@ after(async () => {
   if (isRoot) removeAccounts();
 });
 
-test('the hub listens on loopback only and refuses a second start and a bad class list', { skip: !isRoot && 'needs root (the hub makes Linux accounts)' }, () => {
+test('the hub listens on loopback only and refuses a second start and a bad class list', { skip: !isRoot && 'needs root (the hub makes Linux accounts)' }, async () => {
   assert.ok(hubLog.includes(`http://127.0.0.1:${port}/`), hubLog.slice(0, 2000));
-  const listening = spawnSync('bash', ['-c', `ss -ltnH 'sport = :${port}'`], { encoding: 'utf8' }).stdout;
-  assert.match(listening, new RegExp(`127\\.0\\.0\\.1:${port}`));
-  assert.doesNotMatch(listening, new RegExp(`(0\\.0\\.0\\.0|\\*|\\[::\\]):${port}`));
+  // Reachable on loopback, refused on every other address of this machine.
+  const external = Object.values(os.networkInterfaces()).flat().filter((a) => a && !a.internal && a.family === 'IPv4').map((a) => a!.address);
+  for (const address of external) {
+    const outcome = await new Promise<string>((resolve) => {
+      const socket = net.connect(port, address, () => { socket.destroy(); resolve('connected'); });
+      socket.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'error'));
+    });
+    assert.equal(outcome, 'ECONNREFUSED', `the hub answered on ${address}:${port}`);
+  }
   const again = spawnSync('bash', ['scripts/hub.sh', '--class-list', classList, '--port', String(port + 1)], { cwd: REPO, env: hubEnv, encoding: 'utf8' });
   assert.equal(again.status, 1);
   assert.match(again.stderr, /a hub is already running \(PID \d+\)/);

@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Page } from 'playwright-core';
 import { useWasm, rng } from '../helpers';
 import { saveModel } from '../../lib/models/files';
-import { startPlayground } from '../../lib/web/playground-server';
+import { startPlayground } from '../../lib/cli/playground-server';
 import { listPretrained } from '../../lib/models/pretrained';
 import { launchChromium, screenshotPath } from './chromium';
 

@@ -5,12 +5,13 @@
  * Everything runs in the page with TensorFlow.js; the server only serves files.
  */
 import * as tf from '@tensorflow/tfjs';
+import { ModelRange, toUnit } from '../../lib/pixels';
 
 /** What the server says about the model next to model.json. */
 interface ModelInfo {
   model: string;
   description: string;
-  range: '0-1' | '-1-1';
+  range: ModelRange;
   /** Dark strokes on a light background (MNIST-like data). */
   reverse: boolean;
   classNames?: string[];
@@ -69,9 +70,8 @@ async function main(): Promise<void> {
     tf.tidy(() => {
       const zs = tf.tensor2d(points);
       const out = (conditional ? generator.predict([zs, tf.fill([points.length, 1], label)]) : generator.predict(zs)) as tf.Tensor4D;
-      let unit = info.range === '0-1' ? out : out.add(1).div(2);
-      if (info.reverse) unit = tf.sub(1, unit);
-      return unit.clipByValue(0, 1) as tf.Tensor4D;
+      const unit = toUnit(out, info.range);
+      return (info.reverse ? tf.sub(1, unit) : unit) as tf.Tensor4D;
     });
 
   async function drawInto(target: HTMLCanvasElement, pixels: tf.Tensor3D, x: number, size: number): Promise<void> {

@@ -10,8 +10,9 @@ import { AddressInfo } from 'net';
 import { getSystem } from '../systems/registry';
 import { checkpointDir, readRunState } from '../training/checkpoint';
 import { listPretrained, pretrainedDir, readPretrainedInfo } from '../models/pretrained';
+import { projectRoot } from '../config';
 
-export const WEB_ROOT = path.resolve(__dirname, '..', '..', '..', 'web');
+export const WEB_ROOT = path.join(projectRoot(), 'web');
 
 export interface PlaygroundOptions {
   /**

@@ -33,9 +33,6 @@ const WRAPPED: Array<[string, (stock: tf.KernelFunc) => tf.KernelFunc]> = [
   ['Identity', identityWithoutCopy],
 ];
 
-/** Names of the kernels registered (or replaced) for the wasm backend. */
-export const TRAINING_KERNEL_NAMES = [...KERNELS, ...WRAPPED].map(([name]) => name);
-
 const wrappedFuncs = new Set<tf.KernelFunc>();
 
 /** Registers our kernels for 'wasm', replacing the stock ones of the same name. Idempotent. */

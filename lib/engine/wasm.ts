@@ -50,6 +50,7 @@ async function loadThreadedModule(threads: number): Promise<EmscriptenModule> {
   const before = events.map(listeners);
   let fail: (err: Error) => void = () => undefined;
   const failed = new Promise<never>((_, reject) => { fail = reject; });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the Emscripten factory is a path chosen at run time
   const factory = require(script) as (config: object) => Promise<EmscriptenModule>;
   const module = await Promise.race([failed, factory({
     mainScriptUrlOrBlob: script,

@@ -81,3 +81,12 @@ export function kernelProfiler(): KernelProfiler {
   if (!profiler || typeof profiler.profileKernel !== 'function') throw new Error('kernelProfiler: tf.engine().profiler.profileKernel is missing (tfjs internals changed?).');
   return profiler;
 }
+
+/**
+ * `compile({ metrics })` for one output of a multi-output model, with metric functions: tfjs
+ * accepts a list of functions per output name at run time, while its typings allow one metric
+ * name per output.
+ */
+export function metricsForOutput(outputName: string, metrics: Array<(yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor>): Record<string, string> {
+  return { [outputName]: metrics } as unknown as Record<string, string>;
+}

@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { installLeanBackprop } from './tape';
 import { registerNativeDenseBincount } from './kernels/native-dense-bincount';
+import * as os from 'os';
 
 export type BackendName = 'native' | 'wasm' | 'cpu';
 
@@ -39,15 +40,17 @@ export function parseBackendName(value: string): BackendName {
 }
 
 /**
- * Loads the native binding if it is installed. Returns an error message instead of throwing,
- * because its absence is normal (it cannot install without internet access).
+ * Loads the native binding if it is installed and returns why it cannot be used, or undefined
+ * when it loaded. A message, not an exception, because its absence is normal (it cannot
+ * install without internet access).
  */
-export function loadNativeBinding(): string | undefined {
+export function nativeBindingProblem(): string | undefined {
   if (tf.findBackend('tensorflow')) return undefined;
   // TensorFlow's C library prints oneDNN / CPU-feature notices on load unless told not to.
   process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
   try {
     // The alias keeps danfojs-node's own requirement of @tensorflow/tfjs-node from making it mandatory.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional: loaded only when present, and only for the native backend
     require('tfjs-node-native');
   } catch (err) {
     const msg = (err as Error).message.split('\n')[0];
@@ -67,7 +70,7 @@ async function activate(name: BackendName, threads?: number): Promise<number> {
   const ok = await tf.setBackend(TF_NAME[name]);
   if (!ok) throw new Error(`TensorFlow.js could not initialise the ${name} backend.`);
   await tf.ready();
-  if (name === 'native') return Number(process.env.TF_NUM_INTRAOP_THREADS) || require('os').cpus().length;
+  if (name === 'native') return Number(process.env.TF_NUM_INTRAOP_THREADS) || os.cpus().length;
   return name === 'wasm' ? (threads ?? 1) : 1;
 }
 
@@ -89,13 +92,13 @@ export async function initBackend(preference?: BackendName | string, options: In
     const name = parseBackendName((fromEnv || preference) as string);
     const source = fromEnv ? `${BACKEND_ENV}=${fromEnv}` : `requested "${preference}"`;
     if (name === 'native') {
-      const problem = loadNativeBinding();
+      const problem = nativeBindingProblem();
       if (problem) throw new Error(`${source}, but ${problem}. Build it with "npm run setup:native" (TensorFlow's C library from PyPI's tensorflow-cpu wheel), or choose wasm.`);
     }
     const threads = await activate(name, options.threads);
     info = { name, tfName: TF_NAME[name], threads, reason: `${source}` };
   } else {
-    const problem = loadNativeBinding();
+    const problem = nativeBindingProblem();
     if (!problem) {
       const threads = await activate('native');
       info = { name: 'native', tfName: 'tensorflow', threads, reason: 'the native TensorFlow binding (tfjs-node) loaded' };
@@ -120,7 +123,3 @@ export function describeBackend(info: BackendInfo | undefined = current): string
   return `Backend: ${info.name} (${info.threads} thread${info.threads === 1 ? '' : 's'}) because ${info.reason}.`;
 }
 
-/** The backend chosen by the last initBackend call, if any. */
-export function activeBackend(): BackendInfo | undefined {
-  return current;
-}
