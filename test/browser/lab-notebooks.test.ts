@@ -99,7 +99,7 @@ for (const name of NOTEBOOKS) {
     if (name === '05-training.ipynb') assert.ok(report.displayUpdates >= 2, `05: the live training display updated ${report.displayUpdates} times`);
     const kernels = await runningKernels(lab!);
     assert.equal(kernels.length, 0, `${name}: ${kernels.length} kernels still running after the notebook closed`);
-    console.log(`# lab ${name}: ${report.executed}/${report.codeCells} cells, ${report.images} images, ${report.htmlTables} tables, ${report.displayUpdates} live updates, ${report.seconds.toFixed(0)} s`);
+    console.log(`# lab ${name}: ${report.executed}/${report.codeCells} cells, ${report.images} images, ${report.htmlTables} tables, ${report.displayUpdates} live updates, ${report.seconds.toFixed(0)} s${report.retriedAfter ? ` (second try: ${report.retriedAfter})` : ''}`);
   });
 }
 
