@@ -38,13 +38,17 @@ CGROUPS=/sys/fs/cgroup
 command -v useradd >/dev/null && command -v userdel >/dev/null || fail "useradd/userdel are missing: install Debian's passwd package (apt-get install passwd)."
 mkdir -p "$STATE" && chmod 700 "$STATE"
 
+remove_cgroups() {  # remove_cgroups USER...: the per-student cgroups (empty once the hub stopped), then gan-hub itself
+  for user in "$@"; do for c in memory cpu; do rmdir "$CGROUPS/$c/gan-hub/$user" 2>/dev/null || true; done; done
+  for c in memory cpu; do rmdir "$CGROUPS/$c/gan-hub" 2>/dev/null || true; done
+}
 remove_accounts() {
   [ -s "$CREATED" ] || { echo "No accounts made by the hub ($CREATED is empty or missing)."; return 0; }
   while read -r user; do
     [ -n "$user" ] || continue
     pkill -KILL -u "$user" 2>/dev/null || true
     userdel -r "$user" 2>/dev/null && echo "removed account $user and its home" || echo "account $user was already gone"
-    for c in memory cpu; do rmdir "$CGROUPS/$c/gan-hub/$user" 2>/dev/null || true; done
+    remove_cgroups "$user"
   done < "$CREATED"
   rm -f "$CREATED" "$STATE/passwords.dbm"* "$STATE/jupyterhub.sqlite"
 }
@@ -143,6 +147,5 @@ hub=$!
 trap 'kill -TERM $hub 2>/dev/null || true' INT TERM
 status=0; wait $hub || status=$?
 wait $hub 2>/dev/null || true
-for user in "${accounts[@]}"; do for c in memory cpu; do rmdir "$CGROUPS/$c/gan-hub/$user" 2>/dev/null || true; done; done
-for c in memory cpu; do rmdir "$CGROUPS/$c/gan-hub" 2>/dev/null || true; done
+remove_cgroups "${accounts[@]}"
 exit $status

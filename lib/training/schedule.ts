@@ -26,12 +26,11 @@ export function tenfoldStepDecay(lr = 0.0002): (epoch: number) => number {
 /** Sets the learning rate of the discriminator's and the composite's optimizers each epoch. */
 export function learningRateSchedule(schedule: (epoch: number) => number): GanCallback {
   let current = NaN;
-  const set = setLearningRate;
   return {
     onEpochBegin(epoch, ctx) {
       current = schedule(epoch);
-      set(ctx.models.discriminator.optimizer, current);
-      set(ctx.models.gan.optimizer, current);
+      setLearningRate(ctx.models.discriminator.optimizer, current);
+      setLearningRate(ctx.models.gan.optimizer, current);
     },
     onEpochEnd(_epoch, logs) {
       logs.lr = current;
