@@ -19,7 +19,7 @@ declare -A RECIPE=(
   [cgan-mnist]="--epochs 30 --batch-size 128"
   [dcgan-mnist]="--epochs 40 --batch-size 64 --lr 0.0004 --lr-decay-epochs 20,30 --lr-decay-factor 0.3 --metrics-every 2 --metrics-samples 2000"
   [cgan-fashion]="--epochs 12 --batch-size 64 --lr-decay-epochs 8 --lr-decay-factor 0.3 --metrics-every 2 --metrics-samples 2000"
-  [acgan-mnist]="--epochs 5 --batch-size 64 --metrics-every 1 --metrics-samples 2000"
+  [acgan-mnist]="--epochs 10 --batch-size 64 --lr-decay-epochs 7 --lr-decay-factor 0.3 --metrics-every 1 --metrics-samples 2000"
   [dcgan-fashion]="--epochs 10 --batch-size 32"
 )
 systems=("$@"); [ ${#systems[@]} -gt 0 ] || systems=(cgan-mnist dcgan-mnist cgan-fashion acgan-mnist dcgan-fashion)

@@ -13,7 +13,9 @@ import * as path from 'path';
 import { useTestBackend } from './helpers';
 import { runTraining } from '../lib/systems/run';
 import { loadPretrained, hasShippedCheckpoint } from '../lib/systems/pretrained-run';
-import { saveModel } from '../lib/models/files';
+import * as tf from '@tensorflow/tfjs';
+import { saveModel, float32ToBfloat16, bfloat16ToFloat32 } from '../lib/models/files';
+import { saveCheckpoint } from '../lib/training/checkpoint';
 import { maxAbsDifference } from '../lib/lessons/difference';
 import { PRETRAINED_ENV } from '../lib/config';
 
@@ -29,14 +31,28 @@ test('a shipped checkpoint: its discriminator loads, and runTraining({ from: "pr
     fs.writeFileSync(path.join(shipped, 'info.json'), JSON.stringify({ model: 'dcgan-mnist', command: 'this test', epochs: 1, batchSize: 16 }));
     assert.equal(hasShippedCheckpoint('dcgan-mnist'), false);
     await assert.rejects(loadPretrained('dcgan-mnist', { withDiscriminator: true }), /has no discriminator or optimizer state to continue from.*no shipped system has one yet/);
-    fs.cpSync(path.join(root, 'run', 'checkpoint'), path.join(shipped, 'checkpoint'), { recursive: true });
+    // Shipped as `npm run pretrained -- --with-checkpoint` ships it: compact (float16 networks, bfloat16 optimizer state).
+    await saveCheckpoint(shipped, first.models, { model: 'dcgan-mnist', epoch: 1, history: first.history }, { compact: true });
     assert.equal(hasShippedCheckpoint('dcgan-mnist'), true);
+    const bytes = (dir: string) => fs.readdirSync(dir, { recursive: true }).map((f) => path.join(dir, String(f))).filter((f) => fs.statSync(f).isFile()).reduce((s, f) => s + fs.statSync(f).size, 0);
+    const full = bytes(path.join(root, 'run', 'checkpoint'));
+    const compact = bytes(path.join(shipped, 'checkpoint'));
+    assert.ok(compact < 0.55 * full, `the shipped checkpoint takes about half the bytes of the run's (${compact} of ${full})`);
 
     const loaded = await loadPretrained('dcgan-mnist', { withDiscriminator: true });
-    assert.equal(maxAbsDifference(loaded.discriminator.getWeights(), first.models.discriminator.getWeights()), 0, "the shipped run's discriminator");
-    assert.equal(maxAbsDifference(loaded.generator.getWeights(), first.models.generator.getWeights()), 0, "the shipped run's generator");
+    const closeTo = (a: tf.Tensor[], b: tf.Tensor[], what: string) => {
+      const worst = Math.max(...a.map((t, i) => tf.tidy(() => tf.max(tf.div(tf.abs(tf.sub(t, b[i])), tf.add(tf.abs(b[i]), 1e-3))).dataSync()[0])));
+      assert.ok(worst < 4e-3, `${what}: relative difference ${worst} beyond float16 / bfloat16 rounding`);
+    };
+    closeTo(loaded.discriminator.getWeights(), first.models.discriminator.getWeights(), "the shipped run's discriminator");
+    closeTo(loaded.generator.getWeights(), first.models.generator.getWeights(), "the shipped run's generator");
     assert.equal(loaded.state.epoch, 1);
-    assert.ok(loaded.models.gan.optimizer && loaded.models.discriminator.optimizer, 'both optimizers, with their state');
+    const moments = async (opt: tf.Optimizer) => (await opt.getWeights()).map((w) => w.tensor);
+    const shippedMoments = await moments(loaded.models.gan.optimizer);
+    const runMoments = await moments(first.models.gan.optimizer);
+    assert.equal(shippedMoments.length, runMoments.length, "the generator's optimizer state, every moment");
+    assert.equal(shippedMoments[0].dataSync()[0], runMoments[0].dataSync()[0], "Adam's step count, exact");
+    closeTo(shippedMoments.slice(1), runMoments.slice(1), "Adam's moments");
 
     const continued = await runTraining({ ...small, outDir: path.join(root, 'continued'), epochs: 2, from: 'pretrained' });
     assert.equal(continued.resumedFrom, 1, 'trained on after the shipped epoch');
@@ -51,4 +67,17 @@ test('a shipped checkpoint: its discriminator loads, and runTraining({ from: "pr
     delete process.env[PRETRAINED_ENV];
     fs.rmSync(root, { recursive: true, force: true });
   }
+});
+
+test('bfloat16 keeps float32\'s range (Adam\'s tiny second moments survive, unlike float16) at 8 bits of precision', () => {
+  const values = new Float32Array([0, -0, 1, -1, 3.14159, 1e-10, 1e-30, -2.5e-38, 6e4, 1e30, Infinity, -Infinity, NaN, 1 + 2 ** -8, 1 + 3 * 2 ** -9]);
+  const back = bfloat16ToFloat32(float32ToBfloat16(values));
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isNaN(values[i])) assert.ok(Number.isNaN(back[i]), 'NaN stays NaN');
+    else if (!Number.isFinite(values[i]) || values[i] === 0) assert.equal(back[i], values[i]);
+    else assert.ok(Math.abs(back[i] - values[i]) <= Math.abs(values[i]) * 2 ** -8, `${values[i]} came back as ${back[i]}`);
+  }
+  assert.ok(back[6] > 0, '1e-30 is not flushed to zero');
+  assert.equal(back[13], 1, 'a tie (1 + 2^-8) rounds to the even neighbour, 1');
+  assert.equal(back[14], 1 + 2 ** -7, 'above the tie rounds up');
 });

@@ -15,7 +15,7 @@ import { getSystem, metricDomainOf } from '../systems/registry';
 import { loadModel, saveModel } from '../models/files';
 import { pretrainedDir, PretrainedInfo, PretrainedScores } from '../models/pretrained';
 import { evaluateGenerator, loadReference, realBaseline, QualityReport } from '../metrics/evaluate';
-import { checkpointDir, readRunState } from '../training/checkpoint';
+import { checkpointDir, readRunState, loadCheckpoint, saveCheckpoint } from '../training/checkpoint';
 import { writeFileAtomic } from '../io';
 
 const FLAGS = flags([
@@ -23,6 +23,7 @@ const FLAGS = flags([
   { name: 'command', type: 'string', help: 'the exact command that trained it, for info.json' },
   { name: 'batch-size', type: 'int', help: 'the batch size it trained with (default: the tutorial\'s)' },
   { name: 'samples', type: 'int', help: 'samples per score', min: 100, default: 10000 },
+  { name: 'with-checkpoint', type: 'boolean', help: 'also ship the run\'s last checkpoint (discriminator, both optimizers\' state; float16 networks, bfloat16 state) so lessons can continue training from it' },
 ]);
 
 function scores(r: QualityReport): PretrainedScores {
@@ -36,6 +37,10 @@ function scores(r: QualityReport): PretrainedScores {
   };
 }
 
+function folderBytes(dir: string): number {
+  return fs.readdirSync(dir, { withFileTypes: true }).reduce((sum, e) => sum + (e.isDirectory() ? folderBytes(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).size), 0);
+}
+
 async function main(args: FlagsOf<typeof FLAGS>): Promise<void> {
   const run = String(args.run);
   const state = readRunState(run);
@@ -44,6 +49,11 @@ async function main(args: FlagsOf<typeof FLAGS>): Promise<void> {
   const trained = await loadModel(path.join(checkpointDir(run), 'generator'));
   const dir = pretrainedDir(system.name);
   await saveModel(trained, dir, { float16: true });
+  if (args['with-checkpoint']) {
+    const { models } = await loadCheckpoint(run, system);
+    const { savedAt: _, ...rest } = state;
+    await saveCheckpoint(dir, models, rest, { compact: true });
+  }
   const shipped = await loadModel(dir);
   const samples = args.samples;
   const reference = await loadReference(metricDomainOf(system));
@@ -57,6 +67,7 @@ async function main(args: FlagsOf<typeof FLAGS>): Promise<void> {
     epochs: state.epoch,
     batchSize: args['batch-size'] ?? system.batchSize,
     secondsPerEpoch: state.history.map((h) => Math.round(h.seconds)),
+    ...(state.history.some((h) => typeof h.lr === 'number') ? { learningRatePerEpoch: state.history.map((h) => h.lr as number) } : {}),
     backend: `${backend.name} (${backend.threads} threads)`,
     machine: `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${os.platform()} ${os.arch()}`,
     scores: scores(float16),
@@ -65,7 +76,7 @@ async function main(args: FlagsOf<typeof FLAGS>): Promise<void> {
     trainedAt: state.savedAt,
   };
   writeFileAtomic(path.join(dir, 'info.json'), `${JSON.stringify(info, null, 1)}\n`);
-  const size = fs.readdirSync(dir).reduce((s, f) => s + fs.statSync(path.join(dir, f)).size, 0);
+  const size = folderBytes(dir);
   console.log(JSON.stringify({ model: info.model, epochs: info.epochs, float16: info.scores, float32: info.float32Scores, real: info.realScores, bytes: size }, null, 1));
   tf.disposeVariables();
 }

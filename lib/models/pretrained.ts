@@ -27,6 +27,8 @@ export interface PretrainedInfo {
   epochs: number;
   batchSize: number;
   secondsPerEpoch: number[];
+  /** The learning rate of each epoch, where the recipe decays it. */
+  learningRatePerEpoch?: number[];
   backend: string;
   machine: string;
   /** The shipped (float16) generator's scores, and the float32 one's before quantization. */
