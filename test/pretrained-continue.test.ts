@@ -16,7 +16,6 @@ import { loadPretrained, hasShippedCheckpoint } from '../lib/systems/pretrained-
 import * as tf from '@tensorflow/tfjs';
 import { saveModel, float32ToBfloat16, bfloat16ToFloat32 } from '../lib/models/files';
 import { saveCheckpoint } from '../lib/training/checkpoint';
-import { maxAbsDifference } from '../lib/lessons/difference';
 import { PRETRAINED_ENV } from '../lib/config';
 
 test('a shipped checkpoint: its discriminator loads, and runTraining({ from: "pretrained" }) trains on from its last epoch', { timeout: 10 * 60000 }, async () => {
