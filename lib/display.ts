@@ -24,8 +24,16 @@ export interface Tslab {
   newDisplay(): TslabDisplay;
 }
 
-/** The tslab module when this code runs inside a tslab kernel, else undefined. */
+/**
+ * Where a kernel other than tslab (the JupyterLite kernel, lite/worker) puts its display
+ * functions: an object shaped as tslab's, on globalThis.
+ */
+export const DISPLAY_GLOBAL = '__ganLabDisplay';
+
+/** The tslab module when this code runs inside a tslab kernel (or a kernel that stands in for it), else undefined. */
 export function tslabModule(): Tslab | undefined {
+  const standIn = (globalThis as Record<string, unknown>)[DISPLAY_GLOBAL] as Tslab | undefined;
+  if (standIn) return standIn;
   try {
     // tslab sets lastWriteDisplayData once its kernel is executing cells.
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- tslab exists only inside its kernel; a static import would load it everywhere

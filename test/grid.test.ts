@@ -30,3 +30,24 @@ test('ranges [0,1] and [-1,1] map to the same bytes as [0,255]', () => {
 test('a tensor without 1 or 3 channels is refused', () => {
   assert.throws(() => gridRaster(tf.zeros([1, 2, 2, 2]) as tf.Tensor4D), /1 or 3 channels/);
 });
+
+test('sideBySide and labelGridRows draw one SVG each (as the browser kernel can): the images land unchanged, pixel for pixel, where the layout puts them', async () => {
+  const sharp = (await import('sharp')).default;
+  const { sideBySide, labelGridRows, pngSize } = await import('../lib/visual/labels');
+  const block = (width: number, height: number, r: number) => sharp({ create: { width, height, channels: 3, background: { r, g: 40, b: 90 } } }).png().toBuffer();
+  const a = await block(60, 40, 10);
+  const b = await block(30, 50, 200);
+  const figure = await sideBySide([a, b], [['one', 'two lines'], ['b']], 24);
+  const captionHeight = 2 * 18 + 8;
+  assert.deepEqual(pngSize(figure), { width: 60 + 30 + 3 * 24, height: 50 + captionHeight + 24 });
+  const { data, info } = await sharp(figure).raw().toBuffer({ resolveWithObject: true });
+  const pixel = (x: number, y: number) => Array.from(data.subarray((y * info.width + x) * info.channels, (y * info.width + x) * info.channels + 3));
+  const top = captionHeight + 12;
+  for (const [x, y] of [[24, top], [24 + 59, top + 39]]) assert.deepEqual(pixel(x, y), [10, 40, 90], `a at ${x},${y}`);
+  for (const [x, y] of [[108, top], [108 + 29, top + 49]]) assert.deepEqual(pixel(x, y), [200, 40, 90], `b at ${x},${y}`);
+  assert.deepEqual(pixel(23, top), [255, 255, 255], 'white around them');
+  const labelled = await labelGridRows(a, ['x', 'y'], 96);
+  assert.deepEqual(pngSize(labelled), { width: 96 + 60, height: 40 });
+  const raw = await sharp(labelled).raw().toBuffer({ resolveWithObject: true });
+  assert.deepEqual(Array.from(raw.data.subarray((5 * raw.info.width + 96) * raw.info.channels, (5 * raw.info.width + 96) * raw.info.channels + 3)), [10, 40, 90], 'the grid right of its labels');
+});

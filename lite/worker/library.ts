@@ -1,0 +1,52 @@
+/**
+ * What the browser kernel's worker holds: one TensorFlow.js (the lessons' `tf` and the
+ * library's are the same object), the library as the lessons import it ('gan-lab'), the cell
+ * transform, and the file system the library writes to. Built for the browser by
+ * scripts/build-lite.mjs, with Node's modules replaced by lite/worker/shims/.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Buffer } from 'buffer';
+import * as lab from '../../lib/index';
+import * as fs from './shims/fs';
+import * as path from 'path-browserify';
+import * as mlMatrix from 'ml-matrix';
+import assert from './shims/assert';
+import { browserProcess } from './shims/process';
+import { CellRunner, ModuleRegistry } from './transform';
+import { DISPLAY_GLOBAL } from '../../lib/display';
+import { BROWSER_KERNEL_GLOBAL } from '../../lib/lessons/setup';
+import { RASTER_GLOBAL } from './shims/sharp';
+
+export { tf, lab, fs, browserProcess, CellRunner, DISPLAY_GLOBAL, RASTER_GLOBAL };
+
+/** The Node globals a lesson's own cells use (`process.env`, `Buffer`), on the worker's global scope. */
+export function installGlobals(): void {
+  const g = globalThis as Record<string, unknown>;
+  g[BROWSER_KERNEL_GLOBAL] = true;
+  g.process ??= browserProcess;
+  g.Buffer ??= Buffer;
+}
+
+/** The modules a cell may import, by the names the lessons use. */
+export function lessonRegistry(extra: Record<string, unknown> = {}): ModuleRegistry {
+  const modules: Record<string, unknown> = {
+    '@tensorflow/tfjs': tf,
+    'gan-lab': lab,
+    fs,
+    'node:fs': fs,
+    path,
+    'node:path': path,
+    assert,
+    'assert/strict': assert,
+    'node:assert': assert,
+    'node:assert/strict': assert,
+    'ml-matrix': mlMatrix,
+    ...extra,
+  };
+  return {
+    load(specifier) {
+      if (specifier in modules) return modules[specifier];
+      throw new Error(`Cannot import "${specifier}" in the browser kernel: it has ${Object.keys(modules).join(', ')}.`);
+    },
+  };
+}
