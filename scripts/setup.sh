@@ -70,7 +70,7 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 echo "==> Building the library (TypeScript -> build/) and the playground page (web/dist/)"
-rm -rf build/lib build/test   # tsc never deletes output: a renamed or deleted file must not linger
+rm -rf build/lib build/lite build/test   # tsc never deletes output: a renamed or deleted file must not linger
 npx tsc -p tsconfig.json
 npm run --silent build:web
 
