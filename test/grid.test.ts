@@ -33,7 +33,8 @@ test('a tensor without 1 or 3 channels is refused', () => {
 
 test('sideBySide and labelGridRows draw one SVG each (as the browser kernel can): the images land unchanged, pixel for pixel, where the layout puts them', async () => {
   const sharp = (await import('sharp')).default;
-  const { sideBySide, labelGridRows, pngSize } = await import('../lib/visual/labels');
+  const { sideBySide, labelGridRows } = await import('../lib/visual/labels');
+  const { pngSize } = await import('../lib/visual/grid');
   const block = (width: number, height: number, r: number) => sharp({ create: { width, height, channels: 3, background: { r, g: 40, b: 90 } } }).png().toBuffer();
   const a = await block(60, 40, 10);
   const b = await block(30, 50, 200);

@@ -1,4 +1,6 @@
 /** Shared helpers for tests that compare the wasm backend with the cpu reference. */
+import * as fs from 'fs';
+import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/engine/backend';
 
@@ -58,4 +60,11 @@ export function relativeError(actual: ArrayLike<number>, reference: ArrayLike<nu
     scale = Math.max(scale, Math.abs(reference[i]));
   }
   return scale === 0 ? diff : diff / scale;
+}
+
+/** The code cells of a lesson in notebooks/, as the source text a kernel receives. */
+export function notebookCodeCells(notebook: string): string[] {
+  const file = path.resolve(__dirname, '..', '..', 'notebooks', notebook);
+  const nb = JSON.parse(fs.readFileSync(file, 'utf8')) as { cells: Array<{ cell_type: string; source: string | string[] }> };
+  return nb.cells.filter((c) => c.cell_type === 'code').map((c) => ([] as string[]).concat(c.source).join(''));
 }

@@ -14,6 +14,7 @@ import * as path from 'path';
 import * as vm from 'vm';
 import { spawnSync } from 'child_process';
 import sharp from 'sharp';
+import { notebookCodeCells as codeCells } from './helpers';
 
 const root = path.resolve(__dirname, '..', '..');
 const bundle = path.join(root, 'build', 'lite', 'bundle', 'library.js');
@@ -87,10 +88,6 @@ function workerRealm(): { lite: GanLite; shown: Shown[]; logs: string[] } {
   return { lite, shown, logs };
 }
 
-function codeCells(notebook: string): string[] {
-  const nb = JSON.parse(fs.readFileSync(path.join(root, 'notebooks', notebook), 'utf8')) as { cells: Array<{ cell_type: string; source: string | string[] }> };
-  return nb.cells.filter((c) => c.cell_type === 'code').map((c) => ([] as string[]).concat(c.source).join(''));
-}
 
 test('the worker bundle builds, and holds no Node-only package and not the Node wasm loader', { timeout: 120000 }, () => {
   const built = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-lite.mjs')], { cwd: root, encoding: 'utf8' });

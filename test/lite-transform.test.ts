@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { createRequire } from 'module';
 import { CellRunner, transformCell, ModuleRegistry } from '../lite/worker/transform';
+import { notebookCodeCells as codeCells } from './helpers';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -77,10 +78,6 @@ function nodeRegistry(): ModuleRegistry {
   return { load: (specifier) => requireHere(specifier === 'gan-lab' ? library : specifier) };
 }
 
-function codeCells(notebook: string): string[] {
-  const nb = JSON.parse(fs.readFileSync(path.join(root, 'notebooks', notebook), 'utf8')) as { cells: Array<{ cell_type: string; source: string | string[] }> };
-  return nb.cells.filter((c) => c.cell_type === 'code').map((c) => ([] as string[]).concat(c.source).join(''));
-}
 
 // Two lessons here (the browser bundle's test runs 00, 02, 05 and 10); GAN_LITE_LESSONS=all runs all 15 (about 2 minutes).
 const chosen = process.env.GAN_LITE_LESSONS ?? '00-what-is-a-gan,02-discriminator';

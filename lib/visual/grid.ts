@@ -90,3 +90,15 @@ export function saveGridPng(images: tf.Tensor4D, file: string, options: GridOpti
   writeFileAtomic(file, bytes);
   return bytes;
 }
+
+/** True when the bytes start with PNG's signature and hold its header. */
+export function isPng(bytes: Uint8Array): boolean {
+  return bytes.length > 24 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47;
+}
+
+/** A PNG's width and height, from its header. */
+export function pngSize(png: Uint8Array): { width: number; height: number } {
+  if (!isPng(png)) throw new Error('not a PNG image');
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}

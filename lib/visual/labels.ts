@@ -5,15 +5,8 @@
  */
 import sharp from 'sharp';
 import { escapeHtml } from './table';
+import { pngSize } from './grid';
 
-
-/** A PNG's width and height, from its header. */
-export function pngSize(png: Uint8Array): { width: number; height: number } {
-  const isPng = png.length > 24 && png[0] === 0x89 && png[1] === 0x50 && png[2] === 0x4e && png[3] === 0x47;
-  if (!isPng) throw new Error('not a PNG image');
-  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
-  return { width: view.getUint32(16), height: view.getUint32(20) };
-}
 
 /** An SVG <image> of PNG bytes at (x, y), its own size. */
 function embedded(png: Uint8Array, x: number, y: number): string {

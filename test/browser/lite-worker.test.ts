@@ -16,6 +16,7 @@ import { AddressInfo } from 'net';
 import { spawnSync } from 'child_process';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshotPath } from './chromium';
+import { notebookCodeCells as codeCells } from '../helpers';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 
@@ -115,10 +116,6 @@ async function openKernel(): Promise<Page> {
 const run = (page: Page, code: string) => page.evaluate((c) => (window as unknown as { kernel: { run(code: string): Promise<Reply> } }).kernel.run(c), code);
 const outputs = (page: Page) => page.evaluate(() => (window as unknown as { kernel: { outputs: Output[] } }).kernel.outputs);
 
-function codeCells(notebook: string): string[] {
-  const nb = JSON.parse(fs.readFileSync(path.join(root, 'notebooks', notebook), 'utf8')) as { cells: Array<{ cell_type: string; source: string | string[] }> };
-  return nb.cells.filter((c) => c.cell_type === 'code').map((c) => ([] as string[]).concat(c.source).join(''));
-}
 
 for (const notebook of ['02-discriminator.ipynb', '05-training.ipynb', '10-latent-space.ipynb']) {
   test(`${notebook} in the browser worker: every cell replies ok, quick mode, wasm`, { timeout: 10 * 60000 }, async (t) => {

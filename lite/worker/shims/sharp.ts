@@ -4,15 +4,12 @@
  * bytes passed through, and a PNG's size. Anything else says it needs Node.
  */
 import { Buffer } from 'buffer';
+import { isPng, pngSize } from '../../../lib/visual/grid';
 
 /** Where the kernel puts its SVG rasteriser: (svg text) => PNG bytes. */
 export const RASTER_GLOBAL = '__ganLabRasterSvg';
 
 type Rasteriser = (svg: string) => Promise<Uint8Array>;
-
-function isPng(bytes: Uint8Array): boolean {
-  return bytes.length > 24 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47;
-}
 
 function needsNode(what: string): never {
   throw new Error(`sharp's ${what} is not available in the browser kernel (JupyterLite): run this lesson under tslab (npm run lab) for it.`);
@@ -30,8 +27,7 @@ export default function sharp(input: Uint8Array) {
     },
     async metadata(): Promise<{ width: number; height: number; format: string }> {
       if (!isPng(bytes)) needsNode('metadata of anything but PNG');
-      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      return { width: view.getUint32(16), height: view.getUint32(20), format: 'png' };
+      return { ...pngSize(bytes), format: 'png' };
     },
     composite: () => needsNode('composite'),
     extend: () => needsNode('extend'),
