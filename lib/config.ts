@@ -30,7 +30,22 @@ export const PRETRAINED_ENV = 'GAN_PRETRAINED_DIR';
 /** The environment variable that chooses how lesson checks react to a difference (strict | friendly). */
 export const CHECKS_ENV = 'GAN_CHECKS';
 
+/**
+ * The environment variable that lays another mode's sizes over a lesson's own (GAN_SIZES=quick):
+ * the lesson keeps its mode (checks, run folder, prose) and takes that mode's step counts, e.g. to
+ * try a class-mode lesson in a minute, or to test class mode in CI.
+ */
+export const SIZES_ENV = 'GAN_SIZES';
+
 let chosenMode: LessonMode | undefined;
+
+/** The mode named by GAN_SIZES, or undefined when it is unset; throws on a value that is not a mode. */
+export function sizesOverride(): LessonMode | undefined {
+  const v = process.env[SIZES_ENV];
+  if (!v) return undefined;
+  if ((LESSON_MODES as readonly string[]).includes(v)) return v as LessonMode;
+  throw new Error(`${SIZES_ENV} is "${v}": use one of ${LESSON_MODES.join(', ')} (the mode whose sizes to use), or leave it unset.`);
+}
 
 /**
  * The mode a lesson runs in: GAN_QUICK=1 forces quick (CI), else GAN_MODE forces its value,

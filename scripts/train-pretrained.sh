@@ -21,6 +21,7 @@ declare -A RECIPE=(
   [cgan-fashion]="--epochs 12 --batch-size 64 --lr-decay-epochs 8 --lr-decay-factor 0.3 --metrics-every 2 --metrics-samples 2000"
   [acgan-mnist]="--epochs 10 --batch-size 64 --lr-decay-epochs 7 --lr-decay-factor 0.3 --metrics-every 1 --metrics-samples 2000"
   [dcgan-fashion]="--epochs 10 --batch-size 32"
+  [dcgan-64]="--epochs 1 --batch-size 128 --metrics-every 1 --metrics-samples 2000"
 )
 systems=("$@"); [ ${#systems[@]} -gt 0 ] || systems=(cgan-mnist dcgan-mnist cgan-fashion acgan-mnist dcgan-fashion)
 PARK_ROOT="${GAN_PARK_DIR:-data/in-progress}"

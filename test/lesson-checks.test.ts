@@ -12,7 +12,7 @@ import * as mnist from '../lib/models/dcgan-mnist';
 import { trainStep } from '../lib/training/step';
 import { generateLatentPoints } from '../lib/models/gan';
 import { setGlobalSeed } from '../lib/random';
-import { resolveLessonMode, checksAreStrict, setLessonMode } from '../lib/config';
+import { resolveLessonMode, checksAreStrict, setLessonMode, sizesOverride } from '../lib/config';
 import { sizesFor, notebookRunDir } from '../lib/lessons/setup';
 
 /** Runs `fn` with the environment variables given (undefined: unset), restoring them after. */
@@ -73,6 +73,11 @@ test('modes: GAN_QUICK forces quick, GAN_MODE forces its value, else the noteboo
   assert.deepEqual(sizesFor('full', sizes), { steps: 1000, batch: 32 });
   assert.deepEqual(sizesFor('class', sizes), { steps: 100, batch: 32 });
   assert.deepEqual(sizesFor('quick', sizes), { steps: 3, batch: 8 });
+  const withRate = { full: { steps: 1000, lr: 2e-4 }, class: { steps: 100, lr: 1e-3 }, quick: { steps: 3 } };
+  assert.deepEqual(sizesFor('class', withRate, 'quick'), { steps: 3, lr: 1e-3 }, "GAN_SIZES=quick: quick's steps over class mode's rate");
+  await withEnv({ GAN_SIZES: 'quick' }, () => assert.equal(sizesOverride(), 'quick'));
+  await withEnv({ GAN_SIZES: undefined }, () => assert.equal(sizesOverride(), undefined));
+  await withEnv({ GAN_SIZES: 'tiny' }, () => assert.throws(() => sizesOverride(), /GAN_SIZES is "tiny": use one of quick, class, full/));
   assert.equal(notebookRunDir('dcgan-mnist', 'class'), '../runs/notebook-dcgan-mnist-class');
   assert.notEqual(notebookRunDir('x', 'quick'), notebookRunDir('x', 'full'));
 });

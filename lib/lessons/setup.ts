@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, BackendInfo, BackendName } from '../engine/backend';
-import { LessonMode, resolveLessonMode, setLessonMode, checksAreStrict, QUICK_ENV, MODE_ENV } from '../config';
+import { LessonMode, resolveLessonMode, setLessonMode, checksAreStrict, sizesOverride, QUICK_ENV, MODE_ENV, SIZES_ENV } from '../config';
 import { setGlobalSeed } from '../random';
 
 export interface SetupOptions<S extends object> {
@@ -68,10 +68,17 @@ export function notebookRunDir(name: string, mode: LessonMode = resolveLessonMod
   return `../runs/notebook-${name}-${mode}`;
 }
 
-/** The sizes of `mode`: `full`, with the mode's own values over it. */
-export function sizesFor<S extends object>(mode: LessonMode, options: Pick<SetupOptions<S>, 'full' | 'class' | 'quick'>): S {
-  const over = mode === 'quick' ? options.quick : mode === 'class' ? options.class : undefined;
-  return { ...(options.full ?? {}), ...(over ?? {}) } as S;
+/** What `mode` changes in `full` (nothing for full). */
+function overlayOf<S extends object>(mode: LessonMode, options: Pick<SetupOptions<S>, 'class' | 'quick'>): Partial<S> {
+  return (mode === 'quick' ? options.quick : mode === 'class' ? options.class : undefined) ?? {};
+}
+
+/**
+ * The sizes of `mode`: `full`, with the mode's own values over it; with `sizesOf` (GAN_SIZES),
+ * that mode's values over those in turn (class mode's learning rate stays, quick's steps win).
+ */
+export function sizesFor<S extends object>(mode: LessonMode, options: Pick<SetupOptions<S>, 'full' | 'class' | 'quick'>, sizesOf?: LessonMode): S {
+  return { ...(options.full ?? {}), ...overlayOf(mode, options), ...(sizesOf ? overlayOf(sizesOf, options) : {}) } as S;
 }
 
 /** The reason for the backend choice, in a few words. */
@@ -111,13 +118,14 @@ export async function setup<S extends object = Record<string, never>>(options: S
   const mode = resolveLessonMode(options.mode ?? 'full');
   setLessonMode(mode);
   const backend = await initBackend(options.backend, { verbose: false, threads: options.threads });
-  const sizes = sizesFor(mode, options);
+  const sizesOf = sizesOverride();
+  const sizes = sizesFor(mode, options, sizesOf);
   if (options.seed !== undefined) setGlobalSeed(options.seed);
   const strictChecks = checksAreStrict(mode);
   const listed = Object.keys(sizes).length ? `: ${formatSizes(sizes)}` : '';
   const seed = options.seed !== undefined ? ` · seed ${options.seed}` : '';
   const runDir = notebookRunDir(options.run ?? 'scratch', mode);
   const checks = strictChecks ? 'checks strict' : 'checks friendly';
-  console.log(`Backend ${backend.name} (${backend.threads} thread${backend.threads === 1 ? '' : 's'}; ${shortReason(backend)}) · ${mode} mode (${modeReason(mode, options.mode)})${listed}${seed} · ${checks}${options.run ? ` · runs in ${runDir}` : ''}`);
+  console.log(`Backend ${backend.name} (${backend.threads} thread${backend.threads === 1 ? '' : 's'}; ${shortReason(backend)}) · ${mode} mode (${modeReason(mode, options.mode)})${sizesOf ? ` with ${sizesOf} mode's sizes (${SIZES_ENV}=${sizesOf})` : ''}${listed}${seed} · ${checks}${options.run ? ` · runs in ${runDir}` : ''}`);
   return { tf, backend, mode, quick: mode === 'quick', strictChecks, sizes, runDir };
 }

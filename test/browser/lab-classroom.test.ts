@@ -10,6 +10,8 @@
  *
  * On the native backend (class mode is sized for it), from fresh copies of the notebooks under
  * build/e2e/lab-class/, so the run folders are new and nothing is written into the repository.
+ * With GAN_SIZES=quick: class mode's code path, rates and checks, quick mode's step counts (05's
+ * class-sized run is ~7 minutes of training that this test does not need).
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -30,8 +32,8 @@ before(async () => {
   fs.rmSync(work, { recursive: true, force: true });
   fs.mkdirSync(notebookDir, { recursive: true });
   for (const nb of LESSONS) fs.copyFileSync(path.join(REPO, 'notebooks', nb), path.join(notebookDir, nb));
-  // Class mode as the notebooks choose it: no GAN_QUICK, no GAN_MODE, no GAN_CHECKS override.
-  lab = await startLab(notebookDir, { GAN_QUICK: '0', GAN_MODE: '', GAN_CHECKS: '', GAN_BACKEND: 'native' });
+  // Class mode as the notebooks choose it: no GAN_QUICK, no GAN_MODE, no GAN_CHECKS override; quick's step counts.
+  lab = await startLab(notebookDir, { GAN_QUICK: '0', GAN_MODE: '', GAN_CHECKS: '', GAN_SIZES: 'quick', GAN_BACKEND: 'native' });
   browser = await launchChromium();
 });
 
@@ -58,7 +60,7 @@ for (const name of LESSONS) {
       (page) => editCell(page, edit.index, edit.source));
     if (report.failure) assert.fail(`${name}: a cell replied '${report.failure.status}'.\n--- cell source ---\n${report.failure.source}\n--- its output ---\n${report.failure.output.slice(-3000)}`);
     assert.equal(report.executed, report.codeCells, `${name}: ${report.executed} of ${report.codeCells} code cells ran`);
-    assert.match(report.printed, /class mode \(set in this cell\).*checks friendly/, 'the lesson ran in class mode with friendly checks');
+    assert.match(report.printed, /class mode \(set in this cell\) with quick mode's sizes \(GAN_SIZES=quick\).*checks friendly/, 'the lesson ran in class mode with friendly checks');
     assert.match(report.printed, /✎ the discriminator: yours differs from the library's defineDiscriminator\(\): Dropout: 0 here, 2 in the library's.*expected if you changed it on purpose/);
     if (name === '05-training.ipynb') {
       assert.match(report.printed, /Training your networks with your training step:\n {2}generator: .* the same layers as the library's\n {2}discriminator: 40,705 parameters, 6 layers \(Conv2D, LeakyReLU, Conv2D, LeakyReLU, Flatten, Dense\) — differs from the library's: Dropout: 0 here, 2 in the library's dcgan-mnist/);
