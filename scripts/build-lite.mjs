@@ -54,6 +54,7 @@ export async function buildLiteWorker({ minify = false } = {}) {
     globalName: 'ganLite',
     target: 'es2022',
     minify,
+    keepNames: true,   // the lesson checks name the library's functions ("the library's defineDiscriminator()")
     metafile: true,
     outdir: outDir,
     plugins: [standIns],

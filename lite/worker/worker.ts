@@ -3,21 +3,22 @@
  * talks to the page in small messages. The page (JupyterLite's kernel object, or a test page)
  * turns them into Jupyter messages.
  *
- * Page -> worker: `{ kind: 'start', env, cwd, siteBase }`, `{ kind: 'execute', id, code }`,
- *                 `{ kind: 'raster-done', id, png | error }`.
- * Worker -> page: `{ kind: 'ready' }`, `{ kind: 'stream', name, text }`,
+ * Page -> worker: `{ kind: 'start', env, cwd, siteBase, wasmBase?, manifestUrl? }`,
+ *                 `{ kind: 'execute', id, code }`, `{ kind: 'raster-done', id, png | error }`.
+ * Worker -> page: `{ kind: 'ready' }` (or `{ kind: 'failed', error }`), `{ kind: 'stream', name, text }`,
  *                 `{ kind: 'display', mime, data, displayId, update }`, `{ kind: 'raster', id, svg }`,
  *                 `{ kind: 'reply', id, status: 'ok' | 'error', value?, ename?, evalue?, traceback? }`.
  *
  * Files: what the library writes lives in the worker's memory (JupyterLite's drive comes in a
  * later step); what it reads and does not hold comes from the site by synchronous requests
- * (allowed in workers), folders by `<siteBase>__list?path=` (a static site ships the listing).
+ * (allowed in workers). Which files and folders exist: the site's manifest (`manifestUrl`, written
+ * by scripts/build-lite-site.mjs), or without one `<siteBase>__list?path=` (the worker test's server).
  */
 import { fs, browserProcess, installGlobals, lessonRegistry, CellRunner, DISPLAY_GLOBAL, RASTER_GLOBAL } from './library';
 import { WASM_PATH_GLOBAL } from './shims/engine-wasm';
 
 type Incoming =
-  | { kind: 'start'; env?: Record<string, string>; cwd?: string; siteBase: string }
+  | { kind: 'start'; env?: Record<string, string>; cwd?: string; siteBase: string; wasmBase?: string; manifestUrl?: string }
   | { kind: 'execute'; id: number; code: string }
   | { kind: 'raster-done'; id: number; png?: Uint8Array; error?: string };
 
@@ -68,19 +69,47 @@ function rasteriseOnPage(svg: string): Promise<Uint8Array> {
   });
 }
 
-/** Files of the site, read synchronously. */
-function siteFiles(siteBase: string) {
-  const get = (url: string): XMLHttpRequest => {
-    const xhr = new XMLHttpRequest();
-    xhr.open('GET', url, false);
-    xhr.responseType = 'arraybuffer';
-    xhr.send();
-    return xhr;
+function getSync(url: string): XMLHttpRequest {
+  const xhr = new XMLHttpRequest();
+  xhr.open('GET', url, false);
+  xhr.responseType = 'arraybuffer';
+  xhr.send();
+  return xhr;
+}
+
+type Listing = { kind: 'file' | 'dir'; names: string[] };
+
+/** What the site's manifest (`{ files: { 'data/pretrained/x/model.json': { bytes } } }`) says of a path. */
+export function manifestListing(files: Record<string, unknown>): (p: string) => Listing | undefined {
+  const children = new Map<string, Set<string>>([['', new Set()]]);
+  for (const file of Object.keys(files)) {
+    const parts = file.split('/');
+    for (let i = 0; i < parts.length; i++) {
+      const dir = parts.slice(0, i).join('/');
+      if (!children.has(dir)) children.set(dir, new Set());
+      children.get(dir)!.add(parts[i]);
+    }
+  }
+  return (p) => {
+    const key = p.replace(/^\/+|\/+$/g, '');
+    if (key in files) return { kind: 'file', names: [] };
+    const names = children.get(key);
+    return names ? { kind: 'dir', names: [...names].sort() } : undefined;
   };
-  const listing = (p: string): { kind: 'file' | 'dir'; names: string[] } | undefined => {
+}
+
+/** Files of the site, read synchronously. */
+function siteFiles(siteBase: string, manifestUrl?: string) {
+  const get = getSync;
+  let listing = (p: string): Listing | undefined => {
     const xhr = get(`${siteBase}__list?path=${encodeURIComponent(p)}`);
     return xhr.status === 200 ? JSON.parse(new TextDecoder().decode(xhr.response as ArrayBuffer)) : undefined;
   };
+  if (manifestUrl) {
+    const xhr = get(manifestUrl);
+    if (xhr.status !== 200) throw new Error(`The site's data manifest ${manifestUrl} did not load (HTTP ${xhr.status}): rebuild the site with npm run lite.`);
+    listing = manifestListing(JSON.parse(new TextDecoder().decode(xhr.response as ArrayBuffer)).files);
+  }
   return {
     read(p: string): Uint8Array | 'dir' | undefined {
       const info = listing(p);
@@ -110,17 +139,21 @@ async function execute(id: number, code: string): Promise<void> {
 scope.onmessage = (event) => {
   const message = event.data;
   if (message.kind === 'start') {
-    captureConsole();
-    installGlobals();
-    Object.assign(browserProcess.env, message.env ?? {});
-    const g = globalThis as Record<string, unknown>;
-    g[WASM_PATH_GLOBAL] = `${message.siteBase}node_modules/@tensorflow/tfjs-backend-wasm/dist/`;
-    g[DISPLAY_GLOBAL] = { display: displaySink(), newDisplay: () => displaySink(`display-${++displayCount}`) };
-    g[RASTER_GLOBAL] = rasteriseOnPage;
-    fs.setSiteFiles(siteFiles(message.siteBase));
-    fs.setCwd(message.cwd ?? '/notebooks');
-    runner = new CellRunner(lessonRegistry());
-    post({ kind: 'ready' });
+    try {
+      captureConsole();
+      installGlobals();
+      Object.assign(browserProcess.env, message.env ?? {});
+      const g = globalThis as Record<string, unknown>;
+      g[WASM_PATH_GLOBAL] = message.wasmBase ?? `${message.siteBase}node_modules/@tensorflow/tfjs-backend-wasm/dist/`;
+      g[DISPLAY_GLOBAL] = { display: displaySink(), newDisplay: () => displaySink(`display-${++displayCount}`) };
+      g[RASTER_GLOBAL] = rasteriseOnPage;
+      fs.setSiteFiles(siteFiles(message.siteBase, message.manifestUrl));
+      fs.setCwd(message.cwd ?? '/notebooks');
+      runner = new CellRunner(lessonRegistry());
+      post({ kind: 'ready' });
+    } catch (e) {
+      post({ kind: 'failed', error: String((e as Error)?.message ?? e) });
+    }
   } else if (message.kind === 'execute') {
     queue = queue.then(() => execute(message.id, message.code));
   } else if (message.kind === 'raster-done') {

@@ -1,0 +1,65 @@
+/**
+ * Registers the lessons' TypeScript kernel with JupyterLite under the name the notebooks already
+ * carry (`tslab`, language typescript), so that every lesson opens on it without a kernel picker.
+ * Where its files are comes from the site's settings (`litePluginSettings` in jupyter-lite.json,
+ * written by scripts/build-lite-site.mjs): the data folder, its manifest and the kernel's
+ * `process.env`. As JupyterLite's own pyodide kernel extension does, the kernel class is loaded
+ * only when a kernel starts.
+ */
+import { PageConfig, URLExt } from '@jupyterlab/coreutils';
+import { IKernelSpecs, type IKernel } from '@jupyterlite/services';
+
+const PACKAGE = '@gan-lab/jupyterlite-tslab-kernel';
+const PLUGIN_ID = `${PACKAGE}:kernel`;
+
+interface Settings {
+  dataUrl?: string;
+  env?: Record<string, string>;
+}
+
+const LOGO = `data:image/svg+xml;base64,${btoa('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="8" fill="#3178c6"/><text x="32" y="44" font-family="sans-serif" font-size="30" font-weight="bold" fill="#fff" text-anchor="middle">TS</text></svg>')}`;
+
+/**
+ * GAN_* variables given in the page's address (`lab/index.html?GAN_QUICK=1`, `?GAN_MODE=class`,
+ * `?GAN_BACKEND=cpu`): a link can open the lessons in a mode, and the browser test runs them quick.
+ */
+function envFromUrl(): Record<string, string> {
+  const query = new URLSearchParams(globalThis.location?.search ?? '');
+  return Object.fromEntries([...query].filter(([k]) => /^GAN_[A-Z_]+$/.test(k)));
+}
+
+const plugin = {
+  id: PLUGIN_ID,
+  description: 'The TypeScript kernel of the GAN lessons (TensorFlow.js and gan-lab in a Web Worker).',
+  autoStart: true,
+  requires: [IKernelSpecs],
+  activate: (_app: unknown, kernelspecs: IKernelSpecs) => {
+    const settings: Settings = JSON.parse(PageConfig.getOption('litePluginSettings') || '{}')[PLUGIN_ID] ?? {};
+    const base = PageConfig.getBaseUrl();
+    const own = URLExt.join(base, 'extensions', PACKAGE, 'static', 'worker/');
+    const data = URLExt.join(base, settings.dataUrl ?? 'gan-data/');
+    const env = { ...(settings.env ?? {}), ...envFromUrl() };   // read now: Lab rewrites the address later
+    kernelspecs.register({
+      spec: {
+        name: 'tslab',
+        display_name: 'TypeScript',
+        language: 'typescript',
+        argv: [],
+        resources: { 'logo-32x32': LOGO, 'logo-64x64': LOGO },
+      },
+      create: async (options: IKernel.IOptions): Promise<IKernel> => {
+        const { TsKernel } = await import('./kernel');
+        return new TsKernel({
+          ...options,
+          workerUrl: `${own}worker.js`,
+          wasmBase: own,
+          dataBase: data.endsWith('/') ? data : `${data}/`,
+          manifestUrl: URLExt.join(data, 'manifest.json'),
+          env,
+        });
+      },
+    });
+  },
+};
+
+export default [plugin];

@@ -1,0 +1,182 @@
+/**
+ * The TypeScript kernel on JupyterLite's `BaseKernel`: the page side. Every cell goes to the
+ * kernel's Web Worker (lite/worker/worker.ts: TypeScript's transpiler, TensorFlow.js and the
+ * gan-lab library), and what the worker says comes back as Jupyter messages: `stream`,
+ * `display_data`, `update_display_data` (the live training display), and for a failing cell an
+ * `error` message (name, message, stack) and a reply with `status: 'error'` - unlike tslab, so
+ * that Lab shows it and stops Run All. Figures drawn as SVG are rasterised here, on the page,
+ * because a worker cannot decode SVG images. Restart is JupyterLite's: `dispose` ends the worker.
+ */
+import { BaseKernel, type IKernel } from '@jupyterlite/services';
+import type { KernelMessage } from '@jupyterlab/services';
+
+export interface TsKernelOptions extends IKernel.IOptions {
+  /** The worker script (build/lite/bundle/worker.js, served with the extension). */
+  workerUrl: string;
+  /** The folder of tfjs's .wasm files. */
+  wasmBase: string;
+  /** The read-only files the lessons read (data, shipped generators), and their manifest. */
+  dataBase: string;
+  manifestUrl: string;
+  /** `process.env` in the kernel (GAN_MNIST_DIR, GAN_QUICK...). */
+  env: Record<string, string>;
+}
+
+type FromWorker =
+  | { kind: 'ready' }
+  | { kind: 'stream'; name: 'stdout' | 'stderr'; text: string }
+  | { kind: 'display'; mime: string; data: string; displayId?: string; update: boolean }
+  | { kind: 'raster'; id: number; svg: string }
+  | { kind: 'reply'; id: number; status: 'ok' | 'error'; ename?: string; evalue?: string; traceback?: string[] }
+  | { kind: 'failed'; error: string };
+
+type Reply = Extract<FromWorker, { kind: 'reply' }>;
+
+/**
+ * A page that sets `window.__tsKernelLog = []` before JupyterLite starts (the browser test does)
+ * gets every message in and out of the kernel there, as Lab's websocket would carry it (JupyterLite
+ * has no socket to listen to), with images reduced to their MIME types.
+ */
+const LOG_GLOBAL = '__tsKernelLog';
+
+function logMessage(kernel: string, msg: KernelMessage.IMessage): void {
+  const log = (globalThis as Record<string, unknown>)[LOG_GLOBAL];
+  if (!Array.isArray(log)) return;
+  const content = msg.content as Record<string, unknown>;
+  const data = content.data as Record<string, unknown> | undefined;
+  log.push({
+    kernel,
+    channel: msg.channel,
+    msgType: msg.header.msg_type,
+    msgId: msg.header.msg_id,
+    parentId: (msg.parent_header as { msg_id?: string } | undefined)?.msg_id ?? '',
+    content: data ? { ...content, data: Object.fromEntries(Object.keys(data).map((k) => [k, k.startsWith('image/') ? '(image)' : data[k]])) } : content,
+  });
+}
+
+export class TsKernel extends BaseKernel {
+  private readonly worker: Worker;
+  private readonly started: Promise<void>;
+  private readonly replies = new Map<number, (reply: Reply) => void>();
+  private count = 0;
+
+  constructor(options: TsKernelOptions) {
+    super({ ...options, sendMessage: (msg) => { logMessage(options.id, msg); options.sendMessage(msg); } });
+    this.worker = new Worker(options.workerUrl);
+    this.started = new Promise((resolve, reject) => {
+      this.worker.onmessage = (event: MessageEvent<FromWorker>) => {
+        const m = event.data;
+        if (m.kind === 'ready') resolve();
+        else if (m.kind === 'failed') reject(new Error(m.error));
+        else this.fromWorker(m);
+      };
+      this.worker.onerror = (event) => reject(new Error(`The TypeScript kernel's worker did not start: ${event.message}`));
+    });
+    const cwd = `/${options.location ?? ''}`.replace(/\/+$/, '') || '/';
+    this.worker.postMessage({ kind: 'start', env: options.env, cwd, siteBase: options.dataBase, wasmBase: options.wasmBase, manifestUrl: options.manifestUrl });
+  }
+
+  get ready(): Promise<void> {
+    return this.started;
+  }
+
+  dispose(): void {
+    if (this.isDisposed) return;
+    this.worker.terminate();
+    for (const resolve of this.replies.values()) resolve({ kind: 'reply', id: 0, status: 'error', ename: 'KernelRestarted', evalue: 'the kernel was restarted', traceback: [] });
+    this.replies.clear();
+    super.dispose();
+  }
+
+  async handleMessage(msg: KernelMessage.IMessage): Promise<void> {
+    logMessage(this.id, msg);
+    return super.handleMessage(msg);
+  }
+
+  private fromWorker(m: Exclude<FromWorker, { kind: 'ready' | 'failed' }>): void {
+    if (m.kind === 'stream') {
+      this.stream({ name: m.name, text: m.text });
+    } else if (m.kind === 'display') {
+      const content = { data: { [m.mime]: m.data }, metadata: {}, transient: m.displayId ? { display_id: m.displayId } : {} };
+      if (m.update) this.updateDisplayData(content as KernelMessage.IUpdateDisplayDataMsg['content']);
+      else this.displayData(content);
+    } else if (m.kind === 'raster') {
+      rasterise(m.svg).then(
+        (png) => this.worker.postMessage({ kind: 'raster-done', id: m.id, png }),
+        (err: unknown) => this.worker.postMessage({ kind: 'raster-done', id: m.id, error: String(err) }),
+      );
+    } else if (m.kind === 'reply') {
+      const resolve = this.replies.get(m.id);
+      this.replies.delete(m.id);
+      resolve?.(m);
+    }
+  }
+
+  async kernelInfoRequest(): Promise<KernelMessage.IInfoReplyMsg['content']> {
+    return {
+      implementation: 'gan-lab-typescript',
+      implementation_version: '0.1.0',
+      language_info: { name: 'typescript', version: '5.9', mimetype: 'text/typescript', file_extension: '.ts', codemirror_mode: { name: 'javascript', typescript: true } },
+      protocol_version: '5.3',
+      status: 'ok',
+      banner: 'TypeScript for the GAN lessons: TensorFlow.js and gan-lab in a Web Worker (JupyterLite)',
+      help_links: [],
+    };
+  }
+
+  async executeRequest(content: KernelMessage.IExecuteRequestMsg['content']): Promise<KernelMessage.IExecuteReplyMsg['content']> {
+    await this.ready;
+    const id = ++this.count;
+    const reply = await new Promise<Reply>((resolve) => {
+      this.replies.set(id, resolve);
+      this.worker.postMessage({ kind: 'execute', id, code: content.code });
+    });
+    if (reply.status === 'ok') return { status: 'ok', execution_count: this.executionCount, user_expressions: {} };
+    const error = { ename: reply.ename ?? 'Error', evalue: reply.evalue ?? '', traceback: reply.traceback ?? [] };
+    this.publishExecuteError(error);
+    return { status: 'error', execution_count: this.executionCount, ...error } as KernelMessage.IExecuteReplyMsg['content'];
+  }
+
+  async completeRequest(content: KernelMessage.ICompleteRequestMsg['content']): Promise<KernelMessage.ICompleteReplyMsg['content']> {
+    return { status: 'ok', matches: [], cursor_start: content.cursor_pos, cursor_end: content.cursor_pos, metadata: {} };
+  }
+
+  async inspectRequest(): Promise<KernelMessage.IInspectReplyMsg['content']> {
+    return { status: 'ok', found: false, data: {}, metadata: {} };
+  }
+
+  async isCompleteRequest(): Promise<KernelMessage.IIsCompleteReplyMsg['content']> {
+    return { status: 'unknown' };
+  }
+
+  async commInfoRequest(): Promise<KernelMessage.ICommInfoReplyMsg['content']> {
+    return { status: 'ok', comms: {} };
+  }
+
+  inputReply(): void {}
+  async commOpen(): Promise<void> {}
+  async commMsg(): Promise<void> {}
+  async commClose(): Promise<void> {}
+}
+
+/** An SVG figure as PNG bytes, drawn on a canvas of the page. */
+async function rasterise(svg: string): Promise<Uint8Array> {
+  const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
+  try {
+    const img = new Image();
+    await new Promise((resolve, reject) => {
+      img.onload = resolve;
+      img.onerror = () => reject(new Error('the SVG did not load'));
+      img.src = url;
+    });
+    const canvas = document.createElement('canvas');
+    canvas.width = img.naturalWidth;
+    canvas.height = img.naturalHeight;
+    canvas.getContext('2d')!.drawImage(img, 0, 0);
+    const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
+    if (!blob) throw new Error('the canvas gave no PNG');
+    return new Uint8Array(await blob.arrayBuffer());
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
