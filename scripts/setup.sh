@@ -7,7 +7,8 @@
 #   Python   .venv/ inside the project, from the exact pins in requirements.txt (JupyterLab 4,
 #            Notebook 7, nbconvert/nbclient, nbgrader); --dev: requirements-dev.txt too (PyTorch
 #            CPU, SciPy, Pillow: the test references and the bench) — stamps skip them when unchanged
-#   npm      npm ci (skipped when node_modules matches package-lock.json)
+#   npm      npm ci (skipped when node_modules matches package-lock.json); --dev: also in lite/kernel
+#            (the JupyterLite kernel extension's builder), and jupyterlite-core into .venv
 #   build    the library (TypeScript -> build/) and the playground page (web/dist/)
 #   kernel   tslab registered into .jupyter/ inside the project (nothing goes to your home folder)
 #   native   TensorFlow's C library for tfjs-node, from PyPI (scripts/setup-native.sh), when
@@ -49,7 +50,7 @@ if [ -e "$VENV" ] && ! "$VENV/bin/python" -c 'import jupyterlab, nbclient' 2>/de
   rm -rf "$VENV"
 fi
 pip_install() {  # pip_install FILE: the pins of FILE into .venv, unless its stamp says they are there
-  local file="$1" stamp="$VENV/.gan-lab-$1.sha256" want
+  local file="$1" stamp="$VENV/.gan-lab-${1//\//-}.sha256" want
   want="$(sha256sum "$file" | cut -d' ' -f1)"
   [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] || return 0
   echo "==> Python packages into .venv/ (pip install -r $file)"
@@ -63,10 +64,17 @@ pip_install() {  # pip_install FILE: the pins of FILE into .venv, unless its sta
 }
 pip_install requirements.txt
 [ "$DEV" = 1 ] && pip_install requirements-dev.txt
+[ "$DEV" = 1 ] && pip_install lite/requirements.txt   # JupyterLite, for the site's browser test (npm run lite installs it too)
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "==> npm ci"
   npm ci --no-audit --no-fund --loglevel=error || fail "npm ci failed (see above): check the network to the npm registry, then run npm run setup again."
+fi
+# The JupyterLite kernel extension's own packages (JupyterLite's services, the extension builder):
+# only with --dev (the site's test); npm run lite installs them when it first runs.
+if [ "$DEV" = 1 ] && { [ ! -d lite/kernel/node_modules ] || [ lite/kernel/package-lock.json -nt lite/kernel/node_modules/.package-lock.json ]; }; then
+  echo "==> npm ci in lite/kernel"
+  (cd lite/kernel && npm ci --no-audit --no-fund --loglevel=error) || fail "npm ci in lite/kernel failed (see above): check the network to the npm registry, then run the set-up again."
 fi
 
 echo "==> Building the library (TypeScript -> build/) and the playground page (web/dist/)"

@@ -123,7 +123,11 @@ export class KernelLog {
     } catch {
       return;
     }
-    if (!msg) return;
+    if (msg) this.takeMessage(msg);
+  }
+
+  /** One decoded message (JupyterLite's kernel logs them so: it has no socket). */
+  takeMessage(msg: KernelMessage): void {
     switch (msg.msgType) {
       case 'execute_request':
         this.requests.set(msg.msgId, String(msg.content.code ?? ''));
@@ -187,7 +191,7 @@ async function openNotebook(page: Page, lab: LabServer, name: string): Promise<v
 }
 
 /** What the page shows: prompts without a count, images and whether they loaded, tables, notices. */
-function inspectPage(page: Page): Promise<Pick<LabRunReport, 'unexecutedPrompts' | 'images' | 'brokenImages' | 'htmlTables' | 'untrustedNotices'>> {
+export function inspectPage(page: Page): Promise<Pick<LabRunReport, 'unexecutedPrompts' | 'images' | 'brokenImages' | 'htmlTables' | 'untrustedNotices'>> {
   return page.evaluate(() => {
     const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)') ?? document;
     const prompts = Array.from(panel.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')).map((p) => p.textContent ?? '');
@@ -204,7 +208,7 @@ function inspectPage(page: Page): Promise<Pick<LabRunReport, 'unexecutedPrompts'
 }
 
 /** Scrolls through the notebook so that lazily drawn outputs are drawn, then back to the top. */
-async function scrollThrough(page: Page): Promise<void> {
+export async function scrollThrough(page: Page): Promise<void> {
   await page.evaluate(async () => {
     const scroller = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer') as HTMLElement | null;
     if (!scroller) return;
