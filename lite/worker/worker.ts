@@ -16,6 +16,9 @@
  */
 import { fs, browserProcess, installGlobals, lessonRegistry, CellRunner, DISPLAY_GLOBAL, RASTER_GLOBAL } from './library';
 import { WASM_PATH_GLOBAL } from './shims/engine-wasm';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { manifestListing, manifestKey, checkedSiteFile, type Listing, type ManifestEntry } from './site-files';
 
 type Incoming =
   | { kind: 'start'; env?: Record<string, string>; cwd?: string; siteBase: string; wasmBase?: string; manifestUrl?: string }
@@ -77,27 +80,6 @@ function getSync(url: string): XMLHttpRequest {
   return xhr;
 }
 
-type Listing = { kind: 'file' | 'dir'; names: string[] };
-
-/** What the site's manifest (`{ files: { 'data/pretrained/x/model.json': { bytes } } }`) says of a path. */
-export function manifestListing(files: Record<string, unknown>): (p: string) => Listing | undefined {
-  const children = new Map<string, Set<string>>([['', new Set()]]);
-  for (const file of Object.keys(files)) {
-    const parts = file.split('/');
-    for (let i = 0; i < parts.length; i++) {
-      const dir = parts.slice(0, i).join('/');
-      if (!children.has(dir)) children.set(dir, new Set());
-      children.get(dir)!.add(parts[i]);
-    }
-  }
-  return (p) => {
-    const key = p.replace(/^\/+|\/+$/g, '');
-    if (key in files) return { kind: 'file', names: [] };
-    const names = children.get(key);
-    return names ? { kind: 'dir', names: [...names].sort() } : undefined;
-  };
-}
-
 /** Files of the site, read synchronously. */
 function siteFiles(siteBase: string, manifestUrl?: string) {
   const get = getSync;
@@ -105,10 +87,12 @@ function siteFiles(siteBase: string, manifestUrl?: string) {
     const xhr = get(`${siteBase}__list?path=${encodeURIComponent(p)}`);
     return xhr.status === 200 ? JSON.parse(new TextDecoder().decode(xhr.response as ArrayBuffer)) : undefined;
   };
+  let manifest: Record<string, ManifestEntry> = {};
   if (manifestUrl) {
     const xhr = get(manifestUrl);
     if (xhr.status !== 200) throw new Error(`The site's data manifest ${manifestUrl} did not load (HTTP ${xhr.status}): rebuild the site with npm run lite.`);
-    listing = manifestListing(JSON.parse(new TextDecoder().decode(xhr.response as ArrayBuffer)).files);
+    manifest = JSON.parse(new TextDecoder().decode(xhr.response as ArrayBuffer)).files;
+    listing = manifestListing(manifest);
   }
   return {
     read(p: string): Uint8Array | 'dir' | undefined {
@@ -116,7 +100,8 @@ function siteFiles(siteBase: string, manifestUrl?: string) {
       if (!info) return undefined;
       if (info.kind === 'dir') return 'dir';
       const xhr = get(`${siteBase}${p.replace(/^\//, '')}`);
-      return xhr.status === 200 ? new Uint8Array(xhr.response as ArrayBuffer) : undefined;
+      if (xhr.status !== 200) return undefined;
+      return checkedSiteFile(p, new Uint8Array(xhr.response as ArrayBuffer), manifest[manifestKey(p)], (b) => bytesToHex(sha256(b)));
     },
     list: (p: string) => listing(p)?.names ?? [],
   };
