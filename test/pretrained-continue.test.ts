@@ -31,8 +31,10 @@ test('a shipped checkpoint: its discriminator loads, and runTraining({ from: "pr
     assert.equal(hasShippedCheckpoint('dcgan-mnist'), false);
     await assert.rejects(loadPretrained('dcgan-mnist', { withDiscriminator: true }), /has no discriminator or optimizer state to continue from.*no shipped system has one yet/);
     // Shipped as `npm run pretrained -- --with-checkpoint` ships it: compact (float16 networks, bfloat16 optimizer state).
-    await saveCheckpoint(shipped, first.models, { model: 'dcgan-mnist', epoch: 1, history: first.history }, { compact: true });
+    // Its generator is the shipped one beside it, shared rather than copied.
+    await saveCheckpoint(shipped, first.models, { model: 'dcgan-mnist', epoch: 1, history: first.history }, { compact: true, sharedGenerator: '..' });
     assert.equal(hasShippedCheckpoint('dcgan-mnist'), true);
+    assert.equal(fs.existsSync(path.join(shipped, 'checkpoint', 'generator')), false, 'no second copy of the shipped generator');
     const bytes = (dir: string) => fs.readdirSync(dir, { recursive: true }).map((f) => path.join(dir, String(f))).filter((f) => fs.statSync(f).isFile()).reduce((s, f) => s + fs.statSync(f).size, 0);
     const full = bytes(path.join(root, 'run', 'checkpoint'));
     const compact = bytes(path.join(shipped, 'checkpoint'));
@@ -58,6 +60,7 @@ test('a shipped checkpoint: its discriminator loads, and runTraining({ from: "pr
     assert.equal(continued.history.length, 2);
     assert.deepEqual(continued.history[0], first.history[0], "the shipped run's epoch is the first of the history");
     assert.ok(fs.existsSync(path.join(root, 'continued', 'image_at_epoch_0002.png')), 'the new epoch drew its grid');
+    assert.ok(fs.existsSync(path.join(root, 'continued', 'checkpoint', 'generator', 'model.json')), "the continued run's checkpoint has its own generator");
 
     fs.rmSync(path.join(shipped, 'checkpoint'), { recursive: true });
     await assert.rejects(runTraining({ ...small, outDir: path.join(root, 'continued'), epochs: 2, from: 'pretrained' }), /has no discriminator or optimizer state/);

@@ -10,7 +10,8 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { useTestBackend } from './helpers';
 import { saveModel, loadModel, float32ToFloat16Bits } from '../lib/models/files';
-import { listPretrained, readPretrainedInfo } from '../lib/models/pretrained';
+import { listPretrained, readPretrainedInfo, pretrainedDir } from '../lib/models/pretrained';
+import { readRunState } from '../lib/training/checkpoint';
 import { loadPretrained, hasShippedCheckpoint } from '../lib/systems/pretrained-run';
 import { maxAbsDifference } from '../lib/lessons/difference';
 import { getSystem, metricDomainOf } from '../lib/systems/registry';
@@ -78,8 +79,9 @@ for (const name of listPretrained()) {
 }
 
 for (const name of listPretrained().filter(hasShippedCheckpoint)) {
-  test(`pretrained ${name}: its shipped checkpoint is the same run (its generator is the shipped one, its epoch the recorded one) and loads with the discriminator`, async () => {
+  test(`pretrained ${name}: its shipped checkpoint is the same run (it shares the shipped generator, its epoch is the recorded one) and loads with the discriminator`, async () => {
     await useTestBackend();
+    assert.equal(readRunState(pretrainedDir(name)).generatorDir, '..', 'the checkpoint shares the shipped generator instead of a second copy');
     const shipped = await loadPretrained(name);
     const withD = await loadPretrained(name, { withDiscriminator: true });
     assert.equal(withD.state.epoch, shipped.info.epochs);

@@ -52,7 +52,8 @@ async function main(args: FlagsOf<typeof FLAGS>): Promise<void> {
   if (args['with-checkpoint']) {
     const { models } = await loadCheckpoint(run, system);
     const { savedAt: _, ...rest } = state;
-    await saveCheckpoint(dir, models, rest, { compact: true });
+    // The checkpoint's generator is the one just shipped beside it: shared, not copied.
+    await saveCheckpoint(dir, models, rest, { compact: true, sharedGenerator: '..' });
   }
   const shipped = await loadModel(dir);
   const samples = args.samples;

@@ -4,11 +4,10 @@
  * optimizers' state, the epoch history), so that a lesson can load the discriminator too or
  * train on from where the shipped run stopped ("watch the last epoch happen").
  */
-import * as fs from 'fs';
 import * as tf from '@tensorflow/tfjs';
 import { GanModels } from '../models/gan';
 import { pretrainedDir, readPretrainedInfo, PretrainedInfo, listPretrained, loadPretrainedGenerator } from '../models/pretrained';
-import { checkpointDir, hasCheckpoint, loadCheckpoint, CheckpointState } from '../training/checkpoint';
+import { checkpointDir, hasCheckpoint, loadCheckpoint, copyCheckpoint, CheckpointState } from '../training/checkpoint';
 import { getSystem } from './registry';
 
 /** True when the shipped system keeps its run's checkpoint (discriminator and optimizer state). */
@@ -55,10 +54,8 @@ export async function loadPretrained(name: string, options: { withDiscriminator?
   return { generator: models.generator, discriminator: models.discriminator, models, state, info };
 }
 
-/** Copies the shipped checkpoint of `name` into `modelDir`, where runTraining resumes from it. */
+/** Copies the shipped checkpoint of `name` (with the shipped generator it shares) into `modelDir`, where runTraining resumes from it. */
 export function copyShippedCheckpoint(name: string, modelDir: string): void {
-  const from = shippedCheckpointDir(name);
-  const to = checkpointDir(modelDir);
-  fs.rmSync(to, { recursive: true, force: true });
-  fs.cpSync(from, to, { recursive: true });
+  shippedCheckpointDir(name);
+  copyCheckpoint(pretrainedDir(name), modelDir);
 }

@@ -22,6 +22,11 @@ export interface CheckpointState {
   partial?: boolean;
   /** With `partial`: how far into epoch `epoch + 1` (a resume continues at the next step). */
   within?: EpochProgress;
+  /**
+   * Where the generator is, relative to the checkpoint folder, when it is not its own
+   * `generator/`: a shipped checkpoint shares the shipped generator ('..') instead of a copy.
+   */
+  generatorDir?: string;
   savedAt: string;
 }
 
@@ -103,16 +108,27 @@ export interface CheckpointWriteOptions {
    * bfloat16 (about half the bytes). A resume from it trains on, but is no longer bit-identical.
    */
   compact?: boolean;
+  /**
+   * Do not write the generator: it is already saved, with these very weights, at this path
+   * relative to the checkpoint folder (a shipped checkpoint: '..', the shipped generator).
+   */
+  sharedGenerator?: string;
+}
+
+/** The folder of a checkpoint's generator: its own `generator/`, or the one it shares. */
+function generatorDirOf(dir: string, state: Pick<CheckpointState, 'generatorDir'>): string {
+  return path.join(dir, state.generatorDir ?? 'generator');
 }
 
 /** Saves everything needed to resume. */
 export async function saveCheckpoint(runDir: string, models: GanModels, state: Omit<CheckpointState, 'savedAt'>, options: CheckpointWriteOptions = {}): Promise<void> {
   await writeFolderAtomic(checkpointDir(runDir), async (tmp) => {
-    await saveModel(models.generator, path.join(tmp, 'generator'), { float16: options.compact });
+    if (options.sharedGenerator === undefined) await saveModel(models.generator, path.join(tmp, 'generator'), { float16: options.compact });
     await saveModel(models.discriminator, path.join(tmp, 'discriminator'), { float16: options.compact });
     await writeOptimizer(models.discriminator.optimizer, path.join(tmp, 'optimizer-discriminator'), options);
     await writeOptimizer(models.gan.optimizer, path.join(tmp, 'optimizer-gan'), options);
-    fs.writeFileSync(path.join(tmp, 'state.json'), JSON.stringify({ ...state, savedAt: new Date().toISOString() }, null, 1));
+    const generatorDir = options.sharedGenerator === undefined ? {} : { generatorDir: options.sharedGenerator };
+    fs.writeFileSync(path.join(tmp, 'state.json'), JSON.stringify({ ...state, ...generatorDir, savedAt: new Date().toISOString() }, null, 1));
   });
 }
 
@@ -133,7 +149,7 @@ export async function loadCheckpoint(runDir: string, system: GanSpec & { name: s
   }
   if (state.model !== system.name) throw fail(`it belongs to model "${state.model}", not "${system.name}"`);
   try {
-    const generator = await loadModel(path.join(dir, 'generator'));
+    const generator = await loadModel(generatorDirOf(dir, state));
     const discriminator = await loadModel(path.join(dir, 'discriminator'));
     const models = assembleGan(system, generator, discriminator);
     await readOptimizer(models.discriminator.optimizer, path.join(dir, 'optimizer-discriminator'));
@@ -155,7 +171,7 @@ export async function loadCheckpointInto(runDir: string, models: GanModels, mode
   const fail = (why: string) => new Error(`Cannot resume from ${dir}: ${why}. Start afresh (resume: false) or give this run another folder.`);
   if (state.model !== modelName) throw fail(`it belongs to model "${state.model}", not "${modelName}"`);
   for (const [which, target] of [['generator', models.generator], ['discriminator', models.discriminator]] as const) {
-    const saved = await loadModel(path.join(dir, which));
+    const saved = await loadModel(which === 'generator' ? generatorDirOf(dir, state) : path.join(dir, which));
     const weights = saved.getWeights();
     const shapes = (ws: tf.Tensor[]) => ws.map((w) => `[${w.shape}]`).join(' ');
     if (shapes(weights) !== shapes(target.getWeights())) {
@@ -177,6 +193,29 @@ export function checkpointProgress(state: Pick<CheckpointState, 'epoch' | 'withi
 
 function copyTree(from: string, to: string): void {
   fs.cpSync(from, to, { recursive: true });
+}
+
+/** Copies a saved model (model.json and the weight files it names) from one folder into another. */
+function copyModelFiles(from: string, to: string): void {
+  const topology = JSON.parse(fs.readFileSync(path.join(from, 'model.json'), 'utf8')) as { weightsManifest: Array<{ paths: string[] }> };
+  fs.mkdirSync(to, { recursive: true });
+  for (const name of ['model.json', ...topology.weightsManifest.flatMap((group) => group.paths)]) fs.copyFileSync(path.join(from, name), path.join(to, name));
+}
+
+/**
+ * Copies the checkpoint of `fromRunDir` into `toRunDir` as a checkpoint of its own: a generator
+ * it shares (a shipped checkpoint's) is copied into its `generator/`.
+ */
+export function copyCheckpoint(fromRunDir: string, toRunDir: string): void {
+  const from = checkpointDir(fromRunDir);
+  const to = checkpointDir(toRunDir);
+  const state = readRunState(fromRunDir);
+  fs.rmSync(to, { recursive: true, force: true });
+  copyTree(from, to);
+  if (state.generatorDir === undefined) return;
+  copyModelFiles(generatorDirOf(from, state), path.join(to, 'generator'));
+  const { generatorDir: _, ...own } = state;
+  fs.writeFileSync(path.join(to, 'state.json'), JSON.stringify(own, null, 1));
 }
 
 /**
