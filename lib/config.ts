@@ -31,20 +31,29 @@ export const PRETRAINED_ENV = 'GAN_PRETRAINED_DIR';
 export const CHECKS_ENV = 'GAN_CHECKS';
 
 /**
- * The environment variable that lays another mode's sizes over a lesson's own (GAN_SIZES=quick):
- * the lesson keeps its mode (checks, run folder, prose) and takes that mode's step counts, e.g. to
- * try a class-mode lesson in a minute, or to test class mode in CI.
+ * The environment variable that lays other sizes over a lesson's own: a mode's name
+ * (GAN_SIZES=quick: that mode's step counts) or a JSON object (GAN_SIZES='{"runEpochs": 1}').
+ * The lesson keeps its mode (checks, run folder, prose): to try a class-mode lesson in a minute,
+ * to shorten one run for a slow room, or to test class mode in CI.
  */
 export const SIZES_ENV = 'GAN_SIZES';
 
 let chosenMode: LessonMode | undefined;
 
-/** The mode named by GAN_SIZES, or undefined when it is unset; throws on a value that is not a mode. */
-export function sizesOverride(): LessonMode | undefined {
+/** What GAN_SIZES asks for: a mode's name, sizes as an object, or undefined when it is unset. Throws on anything else. */
+export function sizesOverride(): LessonMode | Record<string, unknown> | undefined {
   const v = process.env[SIZES_ENV];
   if (!v) return undefined;
   if ((LESSON_MODES as readonly string[]).includes(v)) return v as LessonMode;
-  throw new Error(`${SIZES_ENV} is "${v}": use one of ${LESSON_MODES.join(', ')} (the mode whose sizes to use), or leave it unset.`);
+  const usage = `use one of ${LESSON_MODES.join(', ')} (the mode whose sizes to use) or a JSON object of sizes such as '{"runEpochs": 1}', or leave it unset.`;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(v);
+  } catch {
+    throw new Error(`${SIZES_ENV} is "${v}": ${usage}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`${SIZES_ENV} is "${v}": ${usage}`);
+  return parsed as Record<string, unknown>;
 }
 
 /**

@@ -77,7 +77,10 @@ test('modes: GAN_QUICK forces quick, GAN_MODE forces its value, else the noteboo
   assert.deepEqual(sizesFor('class', withRate, 'quick'), { steps: 3, lr: 1e-3 }, "GAN_SIZES=quick: quick's steps over class mode's rate");
   await withEnv({ GAN_SIZES: 'quick' }, () => assert.equal(sizesOverride(), 'quick'));
   await withEnv({ GAN_SIZES: undefined }, () => assert.equal(sizesOverride(), undefined));
-  await withEnv({ GAN_SIZES: 'tiny' }, () => assert.throws(() => sizesOverride(), /GAN_SIZES is "tiny": use one of quick, class, full/));
+  await withEnv({ GAN_SIZES: 'tiny' }, () => assert.throws(() => sizesOverride(), /GAN_SIZES is "tiny": use one of quick, class, full .* or a JSON object of sizes/));
+  await withEnv({ GAN_SIZES: '[1]' }, () => assert.throws(() => sizesOverride(), /GAN_SIZES is "\[1\]"/));
+  await withEnv({ GAN_SIZES: '{"steps": 7}' }, () => assert.deepEqual(sizesOverride(), { steps: 7 }));
+  assert.deepEqual(sizesFor('quick', withRate, { steps: 500 }), { steps: 500, lr: 2e-4 }, 'sizes given as JSON over the mode\'s');
   assert.equal(notebookRunDir('dcgan-mnist', 'class'), '../runs/notebook-dcgan-mnist-class');
   assert.notEqual(notebookRunDir('x', 'quick'), notebookRunDir('x', 'full'));
 });

@@ -181,6 +181,29 @@ test('a stop signal (Ctrl-C, SIGTERM) ends after the current step, saves a check
   assert.deepEqual(resumed.history.map((h) => h.epoch), [1, 2, 3]);
 });
 
+test('in a notebook (no stop callback given) a kernel Interrupt, SIGINT, stops after the step with a checkpoint; a second one does not end the kernel', async () => {
+  await useWasm();
+  const images = tf.randomUniform([32, 28, 28, 1]) as tf.Tensor4D;
+  const outDir = path.join(tmp, 'interrupted-in-a-notebook');
+  // Two Interrupts during the second step of epoch 1, as a student clicking the button twice.
+  const pressInterruptTwice: import('../lib/training/loop').GanCallback = {
+    onStepEnd: (step) => {
+      if (step === 2) { process.emit('SIGINT'); process.emit('SIGINT'); }
+    },
+  };
+  const said: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string) => { said.push(String(chunk)); return true; }) as typeof process.stderr.write;
+  const stopped = await runTraining({ model: 'dcgan-mnist', batchSize: 8, images, outDir, progress: false, epochs: 2, callbacks: [pressInterruptTwice] }).finally(() => { process.stderr.write = write; });
+  assert.equal(stopped.interrupted, true, 'the run stopped (and this test process lives on: the second Interrupt did not exit)');
+  assert.equal(said.join('').match(/SIGINT: stopping after this step and saving a checkpoint\.\.\./g)?.length, 1, 'said once, without "send it again to quit"');
+  const state = JSON.parse(fs.readFileSync(path.join(outDir, 'checkpoint', 'state.json'), 'utf8'));
+  assert.equal(state.partial, true);
+  assert.equal(state.within.steps, 2, 'saved after the step it was in');
+  assert.equal(process.listenerCount('SIGINT') + process.listenerCount('SIGTERM'), 0, 'the handlers are removed after training');
+  images.dispose();
+});
+
 test('terminal progress: without a terminal, a line at every tenth of a long epoch and one per epoch', async () => {
   const written: string[] = [];
   const stream = { isTTY: false, write: (s: string) => written.push(s) } as unknown as NodeJS.WriteStream;

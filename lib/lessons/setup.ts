@@ -75,10 +75,12 @@ function overlayOf<S extends object>(mode: LessonMode, options: Pick<SetupOption
 
 /**
  * The sizes of `mode`: `full`, with the mode's own values over it; with `sizesOf` (GAN_SIZES),
- * that mode's values over those in turn (class mode's learning rate stays, quick's steps win).
+ * that mode's values (class mode's learning rate stays, quick's steps win) or the given sizes
+ * over those in turn.
  */
-export function sizesFor<S extends object>(mode: LessonMode, options: Pick<SetupOptions<S>, 'full' | 'class' | 'quick'>, sizesOf?: LessonMode): S {
-  return { ...(options.full ?? {}), ...overlayOf(mode, options), ...(sizesOf ? overlayOf(sizesOf, options) : {}) } as S;
+export function sizesFor<S extends object>(mode: LessonMode, options: Pick<SetupOptions<S>, 'full' | 'class' | 'quick'>, sizesOf?: LessonMode | Record<string, unknown>): S {
+  const over = typeof sizesOf === 'string' ? overlayOf(sizesOf, options) : (sizesOf ?? {});
+  return { ...(options.full ?? {}), ...overlayOf(mode, options), ...over } as S;
 }
 
 /** The reason for the backend choice, in a few words. */
@@ -126,6 +128,6 @@ export async function setup<S extends object = Record<string, never>>(options: S
   const seed = options.seed !== undefined ? ` · seed ${options.seed}` : '';
   const runDir = notebookRunDir(options.run ?? 'scratch', mode);
   const checks = strictChecks ? 'checks strict' : 'checks friendly';
-  console.log(`Backend ${backend.name} (${backend.threads} thread${backend.threads === 1 ? '' : 's'}; ${shortReason(backend)}) · ${mode} mode (${modeReason(mode, options.mode)})${sizesOf ? ` with ${sizesOf} mode's sizes (${SIZES_ENV}=${sizesOf})` : ''}${listed}${seed} · ${checks}${options.run ? ` · runs in ${runDir}` : ''}`);
+  console.log(`Backend ${backend.name} (${backend.threads} thread${backend.threads === 1 ? '' : 's'}; ${shortReason(backend)}) · ${mode} mode (${modeReason(mode, options.mode)})${sizesOf === undefined ? '' : typeof sizesOf === 'string' ? ` with ${sizesOf} mode's sizes (${SIZES_ENV}=${sizesOf})` : ` with ${SIZES_ENV}=${JSON.stringify(sizesOf)}`}${listed}${seed} · ${checks}${options.run ? ` · runs in ${runDir}` : ''}`);
   return { tf, backend, mode, quick: mode === 'quick', strictChecks, sizes, runDir };
 }

@@ -237,6 +237,8 @@ async function trainLocked(options: RunOptions, system: GanSystem, { logDir, mod
     checkpoints({ runDir: modelDir, model: system.name, every: options.checkpointEvery ?? system.checkpointEvery, everySteps: options.checkpointEverySteps, everySeconds: options.checkpointEverySeconds ?? 600 }),
     ...(options.progress ?? true ? [progress] : []),
     ...(options.callbacks ?? []),
+    // Interrupt (a kernel's, Ctrl-C) stops after the step with a checkpoint, in a notebook too.
+    ...((options.callbacks ?? []).some((c) => STOPS_ON_INTERRUPT in c) ? [] : [stopOnInterrupt({ exitOnSecond: false })]),
   ];
   let interrupted = false;
   const stopWatcher: GanCallback = { onTrainEnd: (ctx) => { interrupted = ctx.interrupted; } };
@@ -282,17 +284,28 @@ function assembleGiven(system: GanSystem, given: Pick<GanModels, 'generator' | '
   return ganModelsOf(given, system.kind, system.numClasses);
 }
 
-/** Stops training cleanly after the current step on Ctrl-C or SIGTERM (a second one exits at once). */
-export function stopOnInterrupt(): GanCallback {
+/** Marks the callback made by `stopOnInterrupt`, so that runTraining adds no second one. */
+const STOPS_ON_INTERRUPT = Symbol('stopsOnInterrupt');
+
+/**
+ * Stops training cleanly after the current step on Ctrl-C or SIGTERM, saving a checkpoint.
+ * A second signal exits at once (`exitOnSecond`, the trainer's command line); in a notebook
+ * (tslab, the browser kernel: a kernel Interrupt raises SIGINT) it only says a stop is coming,
+ * since exiting would end the kernel. runTraining adds one of the latter unless given one.
+ */
+export function stopOnInterrupt(options: { exitOnSecond?: boolean } = {}): GanCallback {
+  const exitOnSecond = options.exitOnSecond ?? true;
   // One listener per signal that knows its name: `process.emit('SIGTERM')` (a test, a host
-  // program) calls listeners without the name that a real signal passes.
+  // program, the browser kernel's Interrupt) calls listeners without the name a real signal passes.
   let listeners: Array<[NodeJS.Signals, () => void]> = [];
   return {
+    [STOPS_ON_INTERRUPT]: true,
     onTrainBegin(ctx) {
       const stop = (signal: NodeJS.Signals) => {
-        if (ctx.stopRequested) process.exit(exitStatusFor(signal));
+        if (ctx.stopRequested && exitOnSecond) process.exit(exitStatusFor(signal));
+        if (ctx.stopRequested) return;
         ctx.stopRequested = true;
-        process.stderr.write(`\n${signal}: stopping after this step and saving a checkpoint (send it again to quit at once)...\n`);
+        process.stderr.write(`\n${signal}: stopping after this step and saving a checkpoint${exitOnSecond ? ' (send it again to quit at once)' : ''}...\n`);
       };
       listeners = STOP_SIGNALS.map((s) => [s, () => stop(s)]);
       for (const [s, listener] of listeners) process.on(s, listener);
@@ -301,5 +314,5 @@ export function stopOnInterrupt(): GanCallback {
       for (const [s, listener] of listeners) process.removeListener(s, listener);
       listeners = [];
     },
-  };
+  } as GanCallback;
 }

@@ -4,7 +4,8 @@
  * turns them into Jupyter messages.
  *
  * Page -> worker: `{ kind: 'start', env, cwd, siteBase, wasmBase?, manifestUrl? }`,
- *                 `{ kind: 'execute', id, code }`, `{ kind: 'raster-done', id, png | error }`.
+ *                 `{ kind: 'execute', id, code }`, `{ kind: 'raster-done', id, png | error }`,
+ *                 `{ kind: 'interrupt' }` (Lab's Interrupt).
  * Worker -> page: `{ kind: 'ready' }` (or `{ kind: 'failed', error }`), `{ kind: 'stream', name, text }`,
  *                 `{ kind: 'display', mime, data, displayId, update }`, `{ kind: 'raster', id, svg }`,
  *                 `{ kind: 'reply', id, status: 'ok' | 'error', value?, ename?, evalue?, traceback? }`.
@@ -23,6 +24,7 @@ import { manifestListing, manifestKey, checkedSiteFile, type Listing, type Manif
 type Incoming =
   | { kind: 'start'; env?: Record<string, string>; cwd?: string; siteBase: string; wasmBase?: string; manifestUrl?: string }
   | { kind: 'execute'; id: number; code: string }
+  | { kind: 'interrupt' }
   | { kind: 'raster-done'; id: number; png?: Uint8Array; error?: string };
 
 const scope = globalThis as unknown as { postMessage(message: unknown, transfer?: Transferable[]): void; onmessage: ((e: MessageEvent<Incoming>) => void) | null };
@@ -110,14 +112,32 @@ function siteFiles(siteBase: string, manifestUrl?: string) {
 let runner: CellRunner | undefined;
 let queue: Promise<void> = Promise.resolve();
 
+/** Rejects the running cell when it is interrupted and nothing in it listens for SIGINT. */
+let abandonRunning: ((err: Error) => void) | undefined;
+
+/**
+ * Lab's Interrupt, as tslab answers Ctrl-C: SIGINT to whatever listens (runTraining stops after
+ * its step and saves a checkpoint; the cell then ends by itself); with no listener the running
+ * cell is abandoned with an error, its promise left to settle in the background.
+ */
+function interrupt(): void {
+  if (browserProcess.emit('SIGINT')) return;
+  const err = new Error('Interrupted: the cell was abandoned (it may still finish in the background; restart the kernel to stop it for sure)');
+  err.name = 'KeyboardInterrupt';
+  abandonRunning?.(err);
+}
+
 async function execute(id: number, code: string): Promise<void> {
   try {
-    const value = await runner!.run(code);
+    const abandoned = new Promise<never>((_, reject) => { abandonRunning = reject; });
+    const value = await Promise.race([runner!.run(code), abandoned]);
     if (value != null) console.log(value);   // tslab prints a cell's last value
     post({ kind: 'reply', id, status: 'ok' });
   } catch (e) {
     const err = e as Error;
     post({ kind: 'reply', id, status: 'error', ename: err?.name ?? 'Error', evalue: err?.message ?? String(e), traceback: String(err?.stack ?? e).split('\n') });
+  } finally {
+    abandonRunning = undefined;
   }
 }
 
@@ -139,6 +159,8 @@ scope.onmessage = (event) => {
     } catch (e) {
       post({ kind: 'failed', error: String((e as Error)?.message ?? e) });
     }
+  } else if (message.kind === 'interrupt') {
+    interrupt();
   } else if (message.kind === 'execute') {
     queue = queue.then(() => execute(message.id, message.code));
   } else if (message.kind === 'raster-done') {

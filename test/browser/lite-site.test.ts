@@ -5,7 +5,8 @@
  * Run All through Lab's menu in quick mode (`?GAN_QUICK=1`) and check what the JupyterLab test
  * checks: the notebook opens on the TypeScript kernel with no picker, every code cell replies ok,
  * every image renders, and 05's live training display updates. Then a cell changed to throw
- * must come back as an error with its name and message, shown in red in the notebook.
+ * must come back as an error with its name and message, shown in red in the notebook, and
+ * Lab's Interrupt must stop 05's training run after its step with a checkpoint.
  *
  * JupyterLite's kernel messages never touch a socket, so the kernel logs them into
  * `window.__tsKernelLog` (set before the page loads) and the test reads them from there.
@@ -167,3 +168,66 @@ for (const name of ['02-discriminator.ipynb', '05-training.ipynb', '10-latent-sp
     }
   });
 }
+
+test('Interrupt during 05\'s training run stops it after the step with a checkpoint, and the kernel lives on', { timeout: 12 * 60000 }, async () => {
+  const name = '05-training.ipynb';
+  const nb = JSON.parse(fs.readFileSync(path.join(REPO, 'notebooks', name), 'utf8')) as { cells: Array<{ cell_type: string; source: string | string[] }> };
+  const sourceOf = (i: number) => ([] as string[]).concat(nb.cells[i].source).join('');
+  const codeIndexes = nb.cells.map((c, i) => (c.cell_type === 'code' ? i : -1)).filter((i) => i >= 0);
+  const trainingCell = codeIndexes.find((i) => sourceOf(i).includes('lab.runTraining('))!;
+  const nextCell = codeIndexes.find((i) => i > trainingCell)!;
+
+  const page = await browser!.newPage({ viewport: { width: 1400, height: 1000 } });
+  await page.addInitScript(() => { (window as unknown as { __tsKernelLog: unknown[] }).__tsKernelLog = []; });
+  const log = new KernelLog();
+  let seen = 0;
+  try {
+    // Quick mode's sizes, with a run long enough to interrupt (50 epochs of 32 steps).
+    await page.goto(`${base}/lab/index.html?GAN_QUICK=1&GAN_SIZES=${encodeURIComponent('{"runEpochs":50}')}&path=notebooks/${name}`);
+    await page.waitForSelector('.jp-NotebookPanel .jp-Notebook .jp-Cell', { timeout: 120000 });
+    for (const deadline = Date.now() + 120000; log.executionState !== 'idle' && Date.now() < deadline;) {
+      await page.waitForTimeout(250);
+      seen = await readLog(page, log, seen);
+    }
+    await page.click('.jp-NotebookPanel .jp-Notebook');
+    await page.click('.lm-MenuBar-item:has-text("Run")');
+    await page.click('.lm-Menu-item[data-command="runmenu:run-all"]');
+    // Wait until the long run is training (its header printed, the live display drawn twice).
+    const training = () => [...log.streams.values()].some((s) => s.includes('Training your networks'));
+    for (const deadline = Date.now() + 8 * 60000; !(training() && log.displayUpdates >= 2);) {
+      if (log.firstFailure()) assert.fail(`a cell failed before the training: ${JSON.stringify(log.firstFailure())}`);
+      if (Date.now() > deadline) assert.fail('the run did not start training within 8 minutes');
+      await page.waitForTimeout(500);
+      seen = await readLog(page, log, seen);
+    }
+    const repliesBefore = log.replies.size;
+    const interruptedAt = Date.now();
+    await page.click('.lm-MenuBar-item:has-text("Kernel")');
+    await page.click('.lm-Menu-item[data-command="kernelmenu:interrupt"]');
+    for (;;) {
+      await page.waitForTimeout(250);
+      seen = await readLog(page, log, seen);
+      if (log.replies.size > repliesBefore && log.executionState === 'idle') break;
+      if (Date.now() - interruptedAt > 60000) assert.fail('the training cell did not end within 60 s of Interrupt');
+    }
+    const stopSeconds = (Date.now() - interruptedAt) / 1000;
+    const [trainingId] = [...log.requests].find(([, source]) => source.includes('lab.runTraining(')) ?? [];
+    assert.ok(trainingId, 'the training cell was sent');
+    assert.equal(log.replies.get(trainingId!)?.status, 'ok', 'the run stopped cleanly: its cell replied ok');
+    assert.match(log.streams.get(trainingId!) ?? '', /SIGINT: stopping after this step and saving a checkpoint/);
+    assert.equal(log.replies.size, repliesBefore + 1, 'the cells queued after it were cancelled, as Jupyter does on Interrupt');
+    // The kernel lives on, and the stopped run left its checkpoint.
+    await editCell(page, nextCell, "const saved = JSON.parse(fs.readFileSync(`${runDir}/checkpoint/state.json`, 'utf8')); console.log('checkpoint saved:', saved.epoch, saved.within?.steps ?? 0);");
+    await page.keyboard.press('Shift+Enter');
+    for (const deadline = Date.now() + 30000; ![...log.streams.values()].some((s) => s.includes('checkpoint saved:')) && Date.now() < deadline;) {
+      await page.waitForTimeout(250);
+      seen = await readLog(page, log, seen);
+    }
+    const said = [...log.streams.values()].find((s) => s.includes('checkpoint saved:')) ?? '';
+    const [, epoch, steps] = /checkpoint saved: (\d+) (\d+)/.exec(said) ?? [];
+    assert.ok(epoch !== undefined && Number(epoch) < 50, `no checkpoint of the stopped run: ${said}`);
+    console.log(`# lite interrupt: the training cell ended ${stopSeconds.toFixed(1)} s after Interrupt; checkpoint after epoch ${epoch}, ${steps} steps into the next`);
+  } finally {
+    await page.close();
+  }
+});

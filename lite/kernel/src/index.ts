@@ -7,7 +7,7 @@
  * only when a kernel starts.
  */
 import { PageConfig, URLExt } from '@jupyterlab/coreutils';
-import { IKernelSpecs, type IKernel } from '@jupyterlite/services';
+import { IKernelSpecs, IKernelClient, type IKernel } from '@jupyterlite/services';
 
 const PACKAGE = '@gan-lab/jupyterlite-tslab-kernel';
 const PLUGIN_ID = `${PACKAGE}:kernel`;
@@ -28,12 +28,30 @@ function envFromUrl(): Record<string, string> {
   return Object.fromEntries([...query].filter(([k]) => /^GAN_[A-Z_]+$/.test(k)));
 }
 
+/** The kernels this plugin started, by id: Interrupt reaches them (see `passInterrupts`). */
+const running = new Map<string, { interrupt(): void }>();
+
+/**
+ * JupyterLite 0.8's kernel client answers Lab's Interrupt by cancelling the queued cells only
+ * (kernel/client.ts `interrupt`); a running cell never hears of it. Wrapped here so that our
+ * kernel is told too, then JupyterLite does what it did.
+ */
+function passInterrupts(client: IKernelClient): void {
+  const original = client.interrupt.bind(client);
+  client.interrupt = async (id: string) => {
+    running.get(id)?.interrupt();
+    return original(id);
+  };
+}
+
 const plugin = {
   id: PLUGIN_ID,
   description: 'The TypeScript kernel of the GAN lessons (TensorFlow.js and gan-lab in a Web Worker).',
   autoStart: true,
   requires: [IKernelSpecs],
-  activate: (_app: unknown, kernelspecs: IKernelSpecs) => {
+  optional: [IKernelClient],
+  activate: (_app: unknown, kernelspecs: IKernelSpecs, kernelClient: IKernelClient | null) => {
+    if (kernelClient) passInterrupts(kernelClient);
     const settings: Settings = JSON.parse(PageConfig.getOption('litePluginSettings') || '{}')[PLUGIN_ID] ?? {};
     const base = PageConfig.getBaseUrl();
     const own = URLExt.join(base, 'extensions', PACKAGE, 'static', 'worker/');
@@ -49,7 +67,7 @@ const plugin = {
       },
       create: async (options: IKernel.IOptions): Promise<IKernel> => {
         const { TsKernel } = await import('./kernel');
-        return new TsKernel({
+        const kernel = new TsKernel({
           ...options,
           workerUrl: `${own}worker.js`,
           wasmBase: own,
@@ -57,6 +75,9 @@ const plugin = {
           manifestUrl: URLExt.join(data, 'manifest.json'),
           env,
         });
+        running.set(options.id, kernel);
+        kernel.disposed.connect(() => running.delete(options.id));
+        return kernel;
       },
     });
   },

@@ -80,6 +80,16 @@ export class TsKernel extends BaseKernel {
     return this.started;
   }
 
+  /**
+   * Lab's Interrupt: the worker raises SIGINT in the kernel's `process`, so a training run
+   * (`runTraining`) stops after its current step and saves a checkpoint, as Ctrl-C does under
+   * tslab; a cell that is not listening is abandoned (its reply is an error) as tslab abandons it.
+   * JupyterLite itself only cancels the cells still queued (see index.ts).
+   */
+  interrupt(): void {
+    this.worker.postMessage({ kind: 'interrupt' });
+  }
+
   dispose(): void {
     if (this.isDisposed) return;
     this.worker.terminate();
