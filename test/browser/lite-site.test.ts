@@ -1,7 +1,7 @@
 /**
  * The lessons in JupyterLite (issue 32): build the static site (scripts/build-lite-site.mjs, as
  * `npm run lite` does), serve it as `npm run lite` does (Python's http.server on 127.0.0.1, nothing
- * else reachable), and in headless Chromium open 02, 05 and 10 from the site's own notebooks,
+ * else reachable), and in headless Chromium open 00-06, 06b, 08 and 10 from the site's own notebooks,
  * Run All through Lab's menu in quick mode (`?GAN_QUICK=1`) and check what the JupyterLab test
  * checks: the notebook opens on the TypeScript kernel with no picker, every code cell replies ok,
  * every image renders, and 05's live training display updates. Then a cell changed to throw
@@ -119,12 +119,18 @@ test('the site is served on loopback only and carries the kernel, the notebooks 
   assert.ok(fs.existsSync(path.join(site, 'files', 'notebooks', '05-training.ipynb')));
 });
 
-for (const name of ['02-discriminator.ipynb', '05-training.ipynb', '10-latent-space.ipynb']) {
+/** The lessons issue 32 asks for in the browser (12, the 64x64 model, says it needs Node; 07, 09, 11 and 13 run too, untested here). */
+const LESSONS = ['00-what-is-a-gan', '01-data', '02-discriminator', '03-generator', '04-gan', '05-training', '06-generate-and-gif', '06b-dcgan-fashion', '08-cgan-mnist-dense', '10-latent-space'].map((n) => `${n}.ipynb`);
+
+for (const name of LESSONS) {
   test(`${name} runs in JupyterLite on the TypeScript kernel, every cell ok, its images shown`, { timeout: 12 * 60000 }, async () => {
     const run = await runInLite(name);
     try {
       const failure = run.log.firstFailure();
-      if (failure) assert.fail(`${name}: a cell replied '${failure.status}'.\n--- cell source ---\n${failure.source}\n--- its output ---\n${failure.output.slice(-3000)}`);
+      if (failure) {
+        const error = run.messages.find((m) => m.msgType === 'error')?.content;
+        assert.fail(`${name}: a cell replied '${failure.status}': ${error?.ename}: ${error?.evalue}\n--- cell source ---\n${failure.source}\n--- its output ---\n${failure.output.slice(-3000)}`);
+      }
       const codeCells = countCodeCells(path.join(REPO, 'notebooks', name));
       const ok = [...run.log.replies.values()].filter((r) => r.status === 'ok').length;
       assert.equal(ok, codeCells, `${name}: ${ok} of ${codeCells} code cells replied ok`);
@@ -132,7 +138,10 @@ for (const name of ['02-discriminator.ipynb', '05-training.ipynb', '10-latent-sp
       const seen = await inspectPage(run.page);
       assert.equal(seen.unexecutedPrompts, 0, `${name}: ${seen.unexecutedPrompts} cells show no execution count`);
       assert.equal(seen.brokenImages, 0, `${name}: ${seen.brokenImages} of ${seen.images} images did not render`);
-      assert.ok(seen.images >= 1, `${name}: no image output`);
+      // As the JupyterLab test: every lesson that draws shows its images (04 prints tables), tables render as tables.
+      const source = fs.readFileSync(path.join(REPO, 'notebooks', name), 'utf8');
+      if (/showPng|showImage|showFigure|showGif|showSvg|captionedGridHtml|classRowsHtml/.test(source)) assert.ok(seen.images >= 1, `${name}: no image output`);
+      if (/dataFrameHtml|qualityTableHtml|showTable|showSummary/.test(source)) assert.ok(seen.htmlTables >= 1, `${name}: its tables did not render as HTML tables`);
       if (name === '05-training.ipynb') {
         assert.ok(run.log.displayUpdates >= 2, `05: the live training display updated ${run.log.displayUpdates} times`);
         // The picture of the issue: the live display of the run, as the student sees it.
