@@ -44,14 +44,16 @@ export function forwardFlops(model: tf.LayersModel): number {
  * network's forward and backward pass (input and weight gradients) as 3 forward passes, the
  * frozen D under the generator's update as 2 (forward and input gradients), a forward pass only
  * (the fake images for D) as 1. Keras-style step (B = batch, n = images D sees of each kind):
- * G forward on n, D trained on 2n, G trained through D on B. Tutorial 003's tape step (S4): G
- * forward and D trained on B real + B fake, then G trained through D on B (G runs twice).
+ * G forward on n, D trained on 2n, G trained through D on B. Tutorial 003's tape step (S4): one
+ * forward pass of G on B and of D on B real + B fake, D trained on both, G trained through D on
+ * the fakes (D's input gradients on the fakes are computed by both backward passes: 4 for D
+ * there).
  */
 export function stepFlops(system: GanSystem, models: GanModels): number {
   const g = forwardFlops(models.generator);
   const d = forwardFlops(models.discriminator);
   const b = system.batchSize;
-  if (system.step === tapeStep) return b * (g + 3 * d * 2) + b * (3 * g + 2 * d);
+  if (system.step === tapeStep) return b * (3 * g + 3 * d + 4 * d);
   const n = system.split === 'half' ? b / 2 : b;
   return n * g + 2 * n * 3 * d + b * (3 * g + 2 * d);
 }
