@@ -20,7 +20,6 @@ export { loadPretrained } from './systems/pretrained-run';
 export { generateLatentPoints, runGenerator } from './models/gan';
 export { trainStep } from './training/step';
 export { tapeStep } from './training/tape-step';
-export { gradientsOfLosses } from './engine/two-losses';
 export { gridPng } from './visual/grid';
 
 // By concern, bottom layer first.

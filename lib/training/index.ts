@@ -2,6 +2,7 @@
 export * from './samples';
 export * from './step';
 export * from './tape-step';
+export { gradientsOfLosses } from '../engine/two-losses';   // the pair of GradientTapes a tape step needs
 export * from './loop';
 export * from './callbacks';
 export * from './progress';
