@@ -13,7 +13,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../lib/engine/backend';
+import { initBackend, parseBackendName, describeBackend } from '../lib/engine/backend';
 import { loadMnist, loadFashionMnist } from '../lib/data/mnist';
 import { scaleToUnit, scaleToSymmetric } from '../lib/data/scale';
 import { buildSystem, getSystem } from '../lib/systems/registry';
@@ -79,4 +79,14 @@ test('DenseBincount (tf.layers.categoryEncoding) runs on native and equals cpu: 
   assert.deepEqual(onNative[3].shape, [3, 10]);
   assert.deepEqual(onNative[1].values.slice(0, 10), [0, 1, 0, 0, 1, 0, 0, 0, 0, 0]);   // binary: 1 twice counts once
   assert.equal(onNative[2].values[1], 2.5);   // weights of the two 1s: 0.5 + 2
+});
+
+test('backend names: webgl (or gpu) is known, and in Node it is refused with what to choose instead', async () => {
+  assert.equal(parseBackendName('webgl'), 'webgl');
+  assert.equal(parseBackendName('GPU'), 'webgl');
+  assert.throws(() => parseBackendName('metal'), /Unknown backend "metal": use one of native, webgl, wasm, cpu/);
+  const before = tf.getBackend();
+  await assert.rejects(initBackend('webgl', { verbose: false }), /webgl runs only in a browser \(the lessons in JupyterLite\); here choose native or wasm/);
+  assert.equal(tf.getBackend(), before, 'the refused choice left the backend as it was');
+  assert.equal(describeBackend({ name: 'webgl', tfName: 'webgl', threads: 0, reason: 'a test' }), 'Backend: webgl (the GPU) because a test.');
 });

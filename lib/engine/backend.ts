@@ -1,30 +1,31 @@
 /**
  * Choosing the TensorFlow.js backend that trains fastest on this machine.
  *
- * Order of preference: the native TensorFlow binding (`tfjs-node`, installed as the optional
- * dependency alias `tfjs-node-native`) when it loads; else WebAssembly with this project's
- * training kernels; else the pure-JavaScript `cpu` backend (correct but very slow).
- * `GAN_BACKEND=native|wasm|cpu` overrides the choice.
+ * Order of preference in Node: the native TensorFlow binding (`tfjs-node`, installed as the
+ * optional dependency alias `tfjs-node-native`) when it loads; else WebAssembly with this
+ * project's training kernels; else the pure-JavaScript `cpu` backend (correct but very slow).
+ * In a browser (the JupyterLite kernel): the GPU through WebGL when it renders float32; else
+ * WebAssembly; else cpu. `GAN_BACKEND=native|webgl|wasm|cpu` overrides the choice.
  */
 import * as tf from '@tensorflow/tfjs';
 import { installLeanBackprop } from './tape';
 import { registerNativeDenseBincount } from './kernels/native-dense-bincount';
 import * as os from 'os';
 
-export type BackendName = 'native' | 'wasm' | 'cpu';
+export type BackendName = 'native' | 'webgl' | 'wasm' | 'cpu';
 
 export interface BackendInfo {
   /** Our name for the backend. */
   name: BackendName;
   /** The name TensorFlow.js uses (`tensorflow`, `wasm`, `cpu`). */
   tfName: string;
-  /** Worker threads doing the math (1 for cpu). */
+  /** Worker threads doing the math (1 for cpu; 0 for webgl: the GPU does it). */
   threads: number;
   /** One sentence: why this backend was chosen. */
   reason: string;
 }
 
-const TF_NAME: Record<BackendName, string> = { native: 'tensorflow', wasm: 'wasm', cpu: 'cpu' };
+const TF_NAME: Record<BackendName, string> = { native: 'tensorflow', webgl: 'webgl', wasm: 'wasm', cpu: 'cpu' };
 
 /** The environment variable that overrides the automatic choice. */
 export const BACKEND_ENV = 'GAN_BACKEND';
@@ -35,8 +36,9 @@ let current: BackendInfo | undefined;
 export function parseBackendName(value: string): BackendName {
   const v = value.trim().toLowerCase();
   if (v === 'native' || v === 'tensorflow' || v === 'node' || v === 'tfjs-node') return 'native';
+  if (v === 'webgl' || v === 'gpu') return 'webgl';
   if (v === 'wasm' || v === 'cpu') return v;
-  throw new Error(`Unknown backend "${value}": use one of native, wasm, cpu (for example ${BACKEND_ENV}=wasm).`);
+  throw new Error(`Unknown backend "${value}": use one of native, webgl, wasm, cpu (for example ${BACKEND_ENV}=wasm).`);
 }
 
 /**
@@ -59,8 +61,21 @@ export function nativeBindingProblem(): string | undefined {
   return tf.findBackend('tensorflow') ? undefined : 'tfjs-node-native loaded but registered no "tensorflow" backend';
 }
 
+/** True in a browser page or worker (the JupyterLite kernel), where WebGL may reach the GPU. */
+function inBrowser(): boolean {
+  return tf.env().getBool('IS_BROWSER');
+}
+
 async function activate(name: BackendName, threads?: number): Promise<number> {
   installLeanBackprop();
+  if (name === 'webgl') {
+    if (!inBrowser()) throw new Error('webgl runs only in a browser (the lessons in JupyterLite); here choose native or wasm.');
+    if (!(await tf.setBackend('webgl'))) throw new Error('WebGL did not start in this browser');
+    await tf.ready();
+    // Without float32 render targets (some phones and old GPUs) training loses too much precision.
+    if (!tf.env().getBool('WEBGL_RENDER_FLOAT32_ENABLED')) throw new Error('this GPU cannot render float32 through WebGL, too imprecise to train');
+    return 0;
+  }
   if (name === 'wasm') {
     // Imported lazily so that choosing native or cpu never loads the wasm module.
     const { prepareWasm } = await import('./wasm');
@@ -97,6 +112,8 @@ export async function initBackend(preference?: BackendName | string, options: In
     }
     const threads = await activate(name, options.threads);
     info = { name, tfName: TF_NAME[name], threads, reason: `${source}` };
+  } else if (inBrowser()) {
+    info = await browserBackend(options.threads);
   } else {
     const problem = nativeBindingProblem();
     if (!problem) {
@@ -117,9 +134,33 @@ export async function initBackend(preference?: BackendName | string, options: In
   return info;
 }
 
+/** The browser's choice: the GPU through WebGL, else wasm, else cpu, each with why. */
+async function browserBackend(threads?: number): Promise<BackendInfo> {
+  let noGpu: string;
+  try {
+    await activate('webgl');
+    return { name: 'webgl', tfName: 'webgl', threads: 0, reason: 'WebGL reached this machine\'s GPU (float32), the fastest backend in a browser' };
+  } catch (err) {
+    noGpu = (err as Error).message;
+  }
+  try {
+    const wasmThreads = await activate('wasm', threads);
+    return { name: 'wasm', tfName: 'wasm', threads: wasmThreads, reason: `no GPU through WebGL (${noGpu}); WebAssembly with this project's training kernels instead` };
+  } catch (err) {
+    await activate('cpu');
+    return { name: 'cpu', tfName: 'cpu', threads: 1, reason: `no GPU through WebGL (${noGpu}) and wasm failed (${(err as Error).message}); cpu is correct but slow` };
+  }
+}
+
+/** How a backend's workers read: "2 threads", "1 thread", or "the GPU". */
+export function describeWorkers(info: Pick<BackendInfo, 'name' | 'threads'>): string {
+  if (info.name === 'webgl') return 'the GPU';
+  return `${info.threads} thread${info.threads === 1 ? '' : 's'}`;
+}
+
 /** A one-line description for notebooks and the trainer. */
 export function describeBackend(info: BackendInfo | undefined = current): string {
   if (!info) return `Backend: ${tf.getBackend()} (not chosen by initBackend)`;
-  return `Backend: ${info.name} (${info.threads} thread${info.threads === 1 ? '' : 's'}) because ${info.reason}.`;
+  return `Backend: ${info.name} (${describeWorkers(info)}) because ${info.reason}.`;
 }
 

@@ -4,7 +4,7 @@
  * one line.
  */
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, BackendInfo, BackendName } from '../engine/backend';
+import { initBackend, describeWorkers, BackendInfo, BackendName } from '../engine/backend';
 import { LessonMode, resolveLessonMode, setLessonMode, checksAreStrict, sizesOverride, QUICK_ENV, MODE_ENV, SIZES_ENV } from '../config';
 import { setGlobalSeed } from '../random';
 
@@ -88,7 +88,8 @@ function shortReason(info: BackendInfo): string {
   if (info.reason.startsWith('GAN_BACKEND=')) return info.reason;
   if (info.reason.startsWith('requested')) return 'requested';
   if (info.name === 'native') return 'native TensorFlow';
-  if (info.name === 'wasm') return 'tfjs-node not available';
+  if (info.name === 'webgl') return 'the browser\'s GPU';
+  if (info.name === 'wasm') return info.reason.startsWith('no GPU') ? 'no GPU through WebGL' : 'tfjs-node not available';
   return 'wasm failed to load: slow';
 }
 
@@ -128,6 +129,6 @@ export async function setup<S extends object = Record<string, never>>(options: S
   const seed = options.seed !== undefined ? ` · seed ${options.seed}` : '';
   const runDir = notebookRunDir(options.run ?? 'scratch', mode);
   const checks = strictChecks ? 'checks strict' : 'checks friendly';
-  console.log(`Backend ${backend.name} (${backend.threads} thread${backend.threads === 1 ? '' : 's'}; ${shortReason(backend)}) · ${mode} mode (${modeReason(mode, options.mode)})${sizesOf === undefined ? '' : typeof sizesOf === 'string' ? ` with ${sizesOf} mode's sizes (${SIZES_ENV}=${sizesOf})` : ` with ${SIZES_ENV}=${JSON.stringify(sizesOf)}`}${listed}${seed} · ${checks}${options.run ? ` · runs in ${runDir}` : ''}`);
+  console.log(`Backend ${backend.name} (${describeWorkers(backend)}; ${shortReason(backend)}) · ${mode} mode (${modeReason(mode, options.mode)})${sizesOf === undefined ? '' : typeof sizesOf === 'string' ? ` with ${sizesOf} mode's sizes (${SIZES_ENV}=${sizesOf})` : ` with ${SIZES_ENV}=${JSON.stringify(sizesOf)}`}${listed}${seed} · ${checks}${options.run ? ` · runs in ${runDir}` : ''}`);
   return { tf, backend, mode, quick: mode === 'quick', strictChecks, sizes, runDir };
 }

