@@ -1,7 +1,8 @@
 /**
  * The lessons in JupyterLite (issue 32): build the static site (scripts/build-lite-site.mjs, as
  * `npm run lite` does), serve it as `npm run lite` does (Python's http.server on 127.0.0.1, nothing
- * else reachable), and in headless Chromium open 00-06, 06b, 08 and 10 from the site's own notebooks,
+ * else reachable), and in headless Chromium open 00, 02, 05 and 10 (all ten lessons of the issue
+ * with GAN_LITE_LESSONS=all) from the site's own notebooks,
  * Run All through Lab's menu in quick mode (`?GAN_QUICK=1`) and check what the JupyterLab test
  * checks: the notebook opens on the TypeScript kernel with no picker, every code cell replies ok,
  * every image renders, and 05's live training display updates. Then a cell changed to throw
@@ -122,8 +123,13 @@ test('the site is served on loopback only and carries the kernel, the notebooks 
   assert.ok(fs.existsSync(path.join(site, 'files', 'notebooks', '05-training.ipynb')));
 });
 
-/** The lessons issue 32 asks for in the browser (12, the 64x64 model, says it needs Node; 07, 09, 11 and 13 run too, untested here). */
-const LESSONS = ['00-what-is-a-gan', '01-data', '02-discriminator', '03-generator', '04-gan', '05-training', '06-generate-and-gif', '06b-dcgan-fashion', '08-cgan-mnist-dense', '10-latent-space'].map((n) => `${n}.ipynb`);
+/**
+ * The lessons issue 32 asks for in the browser (12, the 64x64 model, says it needs Node; 07, 09,
+ * 11 and 13 run too, untested here). `npm test` runs 00, 02, 05 and 10 (CI's time); with
+ * GAN_LITE_LESSONS=all all ten (4.5 minutes, 2026-12-05: all passed).
+ */
+const ALL_LESSONS = ['00-what-is-a-gan', '01-data', '02-discriminator', '03-generator', '04-gan', '05-training', '06-generate-and-gif', '06b-dcgan-fashion', '08-cgan-mnist-dense', '10-latent-space'];
+const LESSONS = (process.env.GAN_LITE_LESSONS === 'all' ? ALL_LESSONS : ['00-what-is-a-gan', '02-discriminator', '05-training', '10-latent-space']).map((n) => `${n}.ipynb`);
 
 for (const name of LESSONS) {
   test(`${name} runs in JupyterLite on the TypeScript kernel, every cell ok, its images shown`, { timeout: 12 * 60000 }, async () => {
