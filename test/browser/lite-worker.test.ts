@@ -185,6 +185,28 @@ console.log('a training step on ' + tf.getBackend() + ': d_loss ' + stepLosses.d
   }
 });
 
+test('memory stays flat over epochs of a training run in the browser kernel (wasm)', { timeout: 5 * 60000 }, async (t) => {
+  const page = await openKernel();
+  try {
+    const reply = await run(page, `import * as tf from '@tensorflow/tfjs';
+import * as lab from 'gan-lab';
+await lab.setup({ seed: 1 });
+const perEpoch: Array<{ tensors: number; bytes: number }> = [];
+await lab.runTraining({ model: 'dcgan-mnist', epochs: 4, batchSize: 16, limit: 128, maxStepsPerEpoch: 4, outDir: '/runs/memory-test', progress: false,
+  callbacks: [{ onEpochEnd: () => { perEpoch.push({ tensors: tf.memory().numTensors, bytes: tf.memory().numBytes }); } }] });
+console.log('memory after each epoch: ' + JSON.stringify(perEpoch));`);
+    assert.equal(reply.status, 'ok', `${reply.ename}: ${reply.evalue}`);
+    const text = (await outputs(page)).filter((o) => o.kind === 'stream').map((o) => o.text).join('');
+    const perEpoch = JSON.parse(/memory after each epoch: (.*)/.exec(text)![1]) as Array<{ tensors: number; bytes: number }>;
+    assert.equal(perEpoch.length, 4);
+    // The first epoch allocates what stays (optimizer moments, the fixed latent points); after it, nothing grows.
+    assert.deepEqual(perEpoch.slice(2), [perEpoch[1], perEpoch[1]], `tensors or bytes grew from epoch 2 on: ${JSON.stringify(perEpoch)}`);
+    t.diagnostic(`tensors/bytes after epochs 1-4: ${perEpoch.map((m) => `${m.tensors}/${(m.bytes / 1048576).toFixed(1)} MB`).join(', ')}`);
+  } finally {
+    await page.close();
+  }
+});
+
 /** One dcgan-mnist training step at the tutorial's batch, after a warm-up, averaged over 3. */
 const STEP_TIMING = `
 const timing = lab.getSystem('dcgan-mnist');
