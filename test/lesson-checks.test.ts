@@ -81,6 +81,7 @@ test('modes: GAN_QUICK forces quick, GAN_MODE forces its value, else the noteboo
   await withEnv({ GAN_SIZES: '[1]' }, () => assert.throws(() => sizesOverride(), /GAN_SIZES is "\[1\]"/));
   await withEnv({ GAN_SIZES: '{"steps": 7}' }, () => assert.deepEqual(sizesOverride(), { steps: 7 }));
   assert.deepEqual(sizesFor('quick', withRate, { steps: 500 }), { steps: 500, lr: 2e-4 }, 'sizes given as JSON over the mode\'s');
+  assert.deepEqual(sizesFor('class', withRate, 'full'), { steps: 1000, lr: 2e-4 }, "GAN_SIZES=full: full mode's values over class mode's");
   assert.equal(notebookRunDir('dcgan-mnist', 'class'), '../runs/notebook-dcgan-mnist-class');
   assert.notEqual(notebookRunDir('x', 'quick'), notebookRunDir('x', 'full'));
 });

@@ -15,7 +15,7 @@ import { runTraining } from '../lib/systems/run';
 import { loadPretrained, hasShippedCheckpoint } from '../lib/systems/pretrained-run';
 import * as tf from '@tensorflow/tfjs';
 import { saveModel, float32ToBfloat16, bfloat16ToFloat32 } from '../lib/models/files';
-import { saveCheckpoint } from '../lib/training/checkpoint';
+import { saveCheckpoint, readRunState } from '../lib/training/checkpoint';
 import { PRETRAINED_ENV } from '../lib/config';
 
 test('a shipped checkpoint: its discriminator loads, and runTraining({ from: "pretrained" }) trains on from its last epoch', { timeout: 10 * 60000 }, async () => {
@@ -48,6 +48,10 @@ test('a shipped checkpoint: its discriminator loads, and runTraining({ from: "pr
     closeTo(loaded.discriminator.getWeights(), first.models.discriminator.getWeights(), "the shipped run's discriminator");
     closeTo(loaded.generator.getWeights(), first.models.generator.getWeights(), "the shipped run's generator");
     assert.equal(loaded.state.epoch, 1);
+    // Saved again elsewhere (a lesson's own run), its state no longer points at a shipped generator.
+    await saveCheckpoint(path.join(root, 'resaved'), loaded.models, loaded.state);
+    assert.equal(readRunState(path.join(root, 'resaved')).generatorDir, undefined);
+    assert.ok(fs.existsSync(path.join(root, 'resaved', 'checkpoint', 'generator', 'model.json')), 'with its own generator');
     const moments = async (opt: tf.Optimizer) => (await opt.getWeights()).map((w) => w.tensor);
     const shippedMoments = await moments(loaded.models.gan.optimizer);
     const runMoments = await moments(first.models.gan.optimizer);

@@ -201,6 +201,10 @@ test('in a notebook (no stop callback given) a kernel Interrupt, SIGINT, stops a
   assert.equal(state.partial, true);
   assert.equal(state.within.steps, 2, 'saved after the step it was in');
   assert.equal(process.listenerCount('SIGINT') + process.listenerCount('SIGTERM'), 0, 'the handlers are removed after training');
+  // A run that fails (a step, a display) leaves no handler behind either: a later Interrupt must not reach it.
+  const failing: import('../lib/training/loop').GanCallback = { onStepEnd: (step) => { if (step === 2) throw new Error('a display failed'); } };
+  await assert.rejects(runTraining({ model: 'dcgan-mnist', batchSize: 8, images, outDir: path.join(tmp, 'failing-run'), progress: false, epochs: 1, callbacks: [failing] }), /a display failed/);
+  assert.equal(process.listenerCount('SIGINT') + process.listenerCount('SIGTERM'), 0, 'the handlers are removed after a failed run');
   images.dispose();
 });
 

@@ -49,6 +49,11 @@ async function main(args: FlagsOf<typeof FLAGS>): Promise<void> {
   const trained = await loadModel(path.join(checkpointDir(run), 'generator'));
   const dir = pretrainedDir(system.name);
   await saveModel(trained, dir, { float16: true });
+  if (!args['with-checkpoint'] && fs.existsSync(checkpointDir(dir))) {
+    // It shared the generator just replaced: kept, it would pair another run's discriminator with this generator.
+    fs.rmSync(checkpointDir(dir), { recursive: true, force: true });
+    console.log(`Removed ${checkpointDir(dir)}: it belonged to the generator this replaces (ship with --with-checkpoint to keep one).`);
+  }
   if (args['with-checkpoint']) {
     const { models } = await loadCheckpoint(run, system);
     const { savedAt: _, ...rest } = state;

@@ -68,9 +68,9 @@ export function notebookRunDir(name: string, mode: LessonMode = resolveLessonMod
   return `../runs/notebook-${name}-${mode}`;
 }
 
-/** What `mode` changes in `full` (nothing for full). */
-function overlayOf<S extends object>(mode: LessonMode, options: Pick<SetupOptions<S>, 'class' | 'quick'>): Partial<S> {
-  return (mode === 'quick' ? options.quick : mode === 'class' ? options.class : undefined) ?? {};
+/** What `mode` changes in `full` (for full itself: all of `full`, so that GAN_SIZES=full restores its values). */
+function overlayOf<S extends object>(mode: LessonMode, options: Pick<SetupOptions<S>, 'full' | 'class' | 'quick'>): Partial<S> {
+  return (mode === 'quick' ? options.quick : mode === 'class' ? options.class : options.full) ?? {};
 }
 
 /**

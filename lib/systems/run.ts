@@ -262,6 +262,8 @@ async function trainLocked(options: RunOptions, system: GanSystem, { logDir, mod
     });
   } finally {
     if (!options.images) tf.dispose([images, ...(data.labels ? [data.labels] : [])]);
+    // onTrainEnd does not run when a step or callback throws: the signal handlers must go anyway.
+    for (const c of callbacks) releaseSignals(c);
   }
   const frames = epochImageFiles(options.outDir);
   const gif = frames.length ? path.join(options.outDir, `${system.name}.gif`) : undefined;
@@ -284,8 +286,13 @@ function assembleGiven(system: GanSystem, given: Pick<GanModels, 'generator' | '
   return ganModelsOf(given, system.kind, system.numClasses);
 }
 
-/** Marks the callback made by `stopOnInterrupt`, so that runTraining adds no second one. */
+/** Marks the callback made by `stopOnInterrupt` (so that runTraining adds no second one) and holds what removes its handlers. */
 const STOPS_ON_INTERRUPT = Symbol('stopsOnInterrupt');
+
+/** Removes a `stopOnInterrupt` callback's signal handlers (any other callback: nothing). */
+function releaseSignals(callback: GanCallback): void {
+  (callback as { [STOPS_ON_INTERRUPT]?: () => void })[STOPS_ON_INTERRUPT]?.();
+}
 
 /**
  * Stops training cleanly after the current step on Ctrl-C or SIGTERM, saving a checkpoint.
@@ -298,8 +305,12 @@ export function stopOnInterrupt(options: { exitOnSecond?: boolean } = {}): GanCa
   // One listener per signal that knows its name: `process.emit('SIGTERM')` (a test, a host
   // program, the browser kernel's Interrupt) calls listeners without the name a real signal passes.
   let listeners: Array<[NodeJS.Signals, () => void]> = [];
+  const release = () => {
+    for (const [s, listener] of listeners) process.removeListener(s, listener);
+    listeners = [];
+  };
   return {
-    [STOPS_ON_INTERRUPT]: true,
+    [STOPS_ON_INTERRUPT]: release,
     onTrainBegin(ctx) {
       const stop = (signal: NodeJS.Signals) => {
         if (ctx.stopRequested && exitOnSecond) process.exit(exitStatusFor(signal));
@@ -310,9 +321,6 @@ export function stopOnInterrupt(options: { exitOnSecond?: boolean } = {}): GanCa
       listeners = STOP_SIGNALS.map((s) => [s, () => stop(s)]);
       for (const [s, listener] of listeners) process.on(s, listener);
     },
-    onTrainEnd() {
-      for (const [s, listener] of listeners) process.removeListener(s, listener);
-      listeners = [];
-    },
+    onTrainEnd: release,
   } as GanCallback;
 }

@@ -127,8 +127,10 @@ export async function saveCheckpoint(runDir: string, models: GanModels, state: O
     await saveModel(models.discriminator, path.join(tmp, 'discriminator'), { float16: options.compact });
     await writeOptimizer(models.discriminator.optimizer, path.join(tmp, 'optimizer-discriminator'), options);
     await writeOptimizer(models.gan.optimizer, path.join(tmp, 'optimizer-gan'), options);
+    // A state read from a shipped checkpoint carries its generatorDir; this checkpoint has its own generator unless told to share.
+    const { generatorDir: _, ...own } = state as CheckpointState;
     const generatorDir = options.sharedGenerator === undefined ? {} : { generatorDir: options.sharedGenerator };
-    fs.writeFileSync(path.join(tmp, 'state.json'), JSON.stringify({ ...state, ...generatorDir, savedAt: new Date().toISOString() }, null, 1));
+    fs.writeFileSync(path.join(tmp, 'state.json'), JSON.stringify({ ...own, ...generatorDir, savedAt: new Date().toISOString() }, null, 1));
   });
 }
 

@@ -45,25 +45,25 @@ export async function tapeStep(models: GanModels, real: tf.Tensor4D, options: St
   const dVars = trainableVariables(models.discriminator);
   const gVars = trainableVariables(models.generator);
   const z = generateLatentPoints(models.latentDim, n);
-  const onReal = gradientsOfLosses(() => {
+  const realPass = gradientsOfLosses(() => {
     const realOutput = models.discriminator.apply(real, { training: true }) as tf.Tensor;
     return { realLoss: bce(realTarget, realOutput), realP: realOutput.mean() };
   }, { realLoss: dVars });
-  const onFake = gradientsOfLosses(() => {
+  const fakePass = gradientsOfLosses(() => {
     const generated = models.generator.apply(z, { training: true }) as tf.Tensor;
     const fakeOutput = models.discriminator.apply(generated, { training: true }) as tf.Tensor;
     return { fakeLoss: bce(0, fakeOutput), genLoss: bce(1, fakeOutput), fakeP: fakeOutput.mean() };
   }, { fakeLoss: dVars, genLoss: gVars });
-  const discGrads = tf.tidy(() => Object.fromEntries(Object.entries(onReal.grads.realLoss).map(([name, g]) => [name, g.add(onFake.grads.fakeLoss[name])])));
+  const discGrads = tf.tidy(() => Object.fromEntries(Object.entries(realPass.grads.realLoss).map(([name, g]) => [name, g.add(fakePass.grads.fakeLoss[name])])));
   models.discriminator.optimizer.applyGradients(discGrads);
-  models.gan.optimizer.applyGradients(onFake.grads.genLoss);
+  models.gan.optimizer.applyGradients(fakePass.grads.genLoss);
   const read = (t: tf.Tensor) => t.dataSync()[0];
   const losses = {
-    dLoss: read(onReal.values.realLoss) + read(onFake.values.fakeLoss),
-    gLoss: read(onFake.values.genLoss),
-    realP: read(onReal.values.realP),
-    fakeP: read(onFake.values.fakeP),
+    dLoss: read(realPass.values.realLoss) + read(fakePass.values.fakeLoss),
+    gLoss: read(fakePass.values.genLoss),
+    realP: read(realPass.values.realP),
+    fakeP: read(fakePass.values.fakeP),
   };
-  tf.dispose([z, onReal.values, onReal.grads, onFake.values, onFake.grads, discGrads]);
+  tf.dispose([z, realPass.values, realPass.grads, fakePass.values, fakePass.grads, discGrads]);
   return losses;
 }

@@ -114,14 +114,18 @@ let queue: Promise<void> = Promise.resolve();
 
 /** Rejects the running cell when it is interrupted and nothing in it listens for SIGINT. */
 let abandonRunning: ((err: Error) => void) | undefined;
+/** Interrupts the running cell has received. */
+let interruptsOfRunning = 0;
 
 /**
  * Lab's Interrupt, as tslab answers Ctrl-C: SIGINT to whatever listens (runTraining stops after
- * its step and saves a checkpoint; the cell then ends by itself); with no listener the running
- * cell is abandoned with an error, its promise left to settle in the background.
+ * its step and saves a checkpoint; the cell then ends by itself). With no listener, or at a
+ * second Interrupt (a step that takes long), the running cell is abandoned with an error, its
+ * promise left to settle in the background.
  */
 function interrupt(): void {
-  if (browserProcess.emit('SIGINT')) return;
+  interruptsOfRunning++;
+  if (interruptsOfRunning === 1 && browserProcess.emit('SIGINT')) return;
   const err = new Error('Interrupted: the cell was abandoned (it may still finish in the background; restart the kernel to stop it for sure)');
   err.name = 'KeyboardInterrupt';
   abandonRunning?.(err);
@@ -129,6 +133,7 @@ function interrupt(): void {
 
 async function execute(id: number, code: string): Promise<void> {
   try {
+    interruptsOfRunning = 0;
     const abandoned = new Promise<never>((_, reject) => { abandonRunning = reject; });
     const value = await Promise.race([runner!.run(code), abandoned]);
     if (value != null) console.log(value);   // tslab prints a cell's last value

@@ -37,7 +37,8 @@ before(async () => {
   assert.equal(result.status, 0, `the site did not build:\n${result.stdout}\n${result.stderr}`);
   built = `${result.stdout.trim().split('\n').pop()} (${((Date.now() - started) / 1000).toFixed(0)} s)`;
   const port = await freePort();
-  server = spawn(path.join(REPO, '.venv', 'bin', 'python'), ['-m', 'http.server', '--bind', '127.0.0.1', '--directory', site, String(port)], { stdio: 'ignore' });
+  // Served by the README's command itself (npm run lite), on the port given, the site just built.
+  server = spawn('bash', [path.join(REPO, 'scripts', 'lite.sh'), '--serve-only'], { cwd: REPO, stdio: 'ignore', env: { ...process.env, GAN_LITE_PORT: String(port) }, detached: true });
   base = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     if (await fetch(`${base}/jupyter-lite.json`).then((r) => r.ok, () => false)) break;
@@ -49,7 +50,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  server?.kill();
+  if (server?.pid) process.kill(-server.pid, 'SIGTERM');   // lite.sh execs Python's server in its own group
 });
 
 /** The kernel's messages since the page loaded, fed to a KernelLog as the Lab test feeds it from the socket. */
@@ -104,9 +105,10 @@ async function runInLite(name: string, timeoutMs = 10 * 60000): Promise<LiteRun>
   return { page, log, messages, firstLoadMs, seconds: (Date.now() - started) / 1000 };
 }
 
-test('the site is served on loopback only and carries the kernel, the notebooks and the data with their manifest', async () => {
+test('npm run lite serves the site on loopback only, with the kernel, the notebooks and the data with their manifest', async () => {
   console.log(`# ${built}`);
   const others = Object.values(os.networkInterfaces()).flat().filter((a) => a && a.family === 'IPv4' && !a.internal).map((a) => a!.address);
+  console.log(`# npm run lite answers on ${base}; tried and refused: ${others.join(', ') || '(this machine has no other address to try)'}`);
   for (const address of others) {
     const port = new URL(base).port;
     const reached = await fetch(`http://${address}:${port}/`, { signal: AbortSignal.timeout(3000) }).then(() => true, () => false);
@@ -233,7 +235,11 @@ test('Interrupt during 05\'s training run stops it after the step with a checkpo
     assert.ok(trainingId, 'the training cell was sent');
     assert.equal(log.replies.get(trainingId!)?.status, 'ok', 'the run stopped cleanly: its cell replied ok');
     assert.match(log.streams.get(trainingId!) ?? '', /SIGINT: stopping after this step and saving a checkpoint/);
-    assert.equal(log.replies.size, repliesBefore + 1, 'the cells queued after it were cancelled, as Jupyter does on Interrupt');
+    // JupyterLite answers the queued cells itself (cancelled); none of them may reach the kernel.
+    await page.waitForTimeout(3000);
+    seen = await readLog(page, log, seen);
+    const sentAfter = [...log.requests.values()].filter((source) => codeIndexes.some((i) => i > trainingCell && sourceOf(i).trim() === source.trim()));
+    assert.equal(sentAfter.length, 0, 'the cells queued after the interrupted one were cancelled, as Jupyter does on Interrupt');
     // The kernel lives on, and the stopped run left its checkpoint.
     await editCell(page, nextCell, "const saved = JSON.parse(fs.readFileSync(`${runDir}/checkpoint/state.json`, 'utf8')); console.log('checkpoint saved:', saved.epoch, saved.within?.steps ?? 0);");
     await page.keyboard.press('Shift+Enter');
@@ -243,7 +249,9 @@ test('Interrupt during 05\'s training run stops it after the step with a checkpo
     }
     const said = [...log.streams.values()].find((s) => s.includes('checkpoint saved:')) ?? '';
     const [, epoch, steps] = /checkpoint saved: (\d+) (\d+)/.exec(said) ?? [];
-    assert.ok(epoch !== undefined && Number(epoch) < 50, `no checkpoint of the stopped run: ${said}`);
+    // Quick mode's 2,048 images at batch 64: 32 steps an epoch. The run stopped between its first and its 50th epoch's end.
+    const progress = Number(epoch) * 32 + Number(steps);
+    assert.ok(epoch !== undefined && progress >= 1 && progress < 50 * 32, `no checkpoint of the stopped run in progress: ${said}`);
     console.log(`# lite interrupt: the training cell ended ${stopSeconds.toFixed(1)} s after Interrupt; checkpoint after epoch ${epoch}, ${steps} steps into the next`);
   } finally {
     await page.close();

@@ -51,6 +51,7 @@ window.kernel = (() => {
   worker.onmessage = async (event) => {
     const m = event.data;
     if (m.kind === 'ready') ready();
+    else if (m.kind === 'failed') { outputs.push(m); ready(); }
     else if (m.kind === 'reply') replies.get(m.id)(m);
     else if (m.kind === 'raster') {
       try { worker.postMessage({ kind: 'raster-done', id: m.id, png: await rasterise(m.svg) }); }
@@ -67,6 +68,7 @@ window.kernel = (() => {
   return {
     start: (env) => { worker.postMessage({ kind: 'start', env, siteBase: location.origin + '/' }); return started; },
     run: (code) => new Promise((resolve) => { const id = ++count; replies.set(id, resolve); worker.postMessage({ kind: 'execute', id, code }); }),
+    interrupt: () => worker.postMessage({ kind: 'interrupt' }),
     outputs,
   };
 })();
@@ -180,6 +182,27 @@ console.log('a training step on ' + tf.getBackend() + ': d_loss ' + stepLosses.d
     const [, dLoss, gLoss] = /a training step on webgl: d_loss (\S+), g_loss (\S+)/.exec(text) ?? [];
     assert.ok(Number.isFinite(Number(dLoss)) && Number.isFinite(Number(gLoss)), `no finite losses from a training step on WebGL: ${text.slice(-300)}`);
     t.diagnostic(`WebGL (SwiftShader here) against cpu: worst relative gradient difference ${worst.toExponential(2)}; a dcgan-mnist step: d_loss ${dLoss}, g_loss ${gLoss}`);
+  } finally {
+    await page.close();
+  }
+});
+
+test('Interrupt abandons a cell that does not listen (KeyboardInterrupt), and the kernel runs the next cell', { timeout: 2 * 60000 }, async () => {
+  const page = await openKernel();
+  try {
+    const failedStart = (await outputs(page)).find((o) => o.kind === 'failed');
+    assert.equal(failedStart, undefined, `the kernel did not start: ${JSON.stringify(failedStart)}`);
+    const waiting = run(page, 'await new Promise((resolve) => setTimeout(resolve, 60000));');
+    await new Promise((r) => setTimeout(r, 1000));
+    const interruptedAt = Date.now();
+    await page.evaluate(() => (window as unknown as { kernel: { interrupt(): void } }).kernel.interrupt());
+    const reply = await waiting;
+    assert.equal(reply.status, 'error');
+    assert.equal(reply.ename, 'KeyboardInterrupt');
+    assert.match(reply.evalue ?? '', /Interrupted: the cell was abandoned/);
+    assert.ok(Date.now() - interruptedAt < 5000, 'abandoned at once, not after the minute');
+    const next = await run(page, 'console.log(6 * 7);');
+    assert.equal(next.status, 'ok');
   } finally {
     await page.close();
   }

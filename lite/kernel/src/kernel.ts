@@ -57,20 +57,26 @@ function logMessage(kernel: string, msg: KernelMessage.IMessage): void {
 export class TsKernel extends BaseKernel {
   private readonly worker: Worker;
   private readonly started: Promise<void>;
+  /** Why the worker did not start (shown as every cell's error: JupyterLite swallows a rejected `ready`). */
+  private startError: string | undefined;
   private readonly replies = new Map<number, (reply: Reply) => void>();
   private count = 0;
 
   constructor(options: TsKernelOptions) {
     super({ ...options, sendMessage: (msg) => { logMessage(options.id, msg); options.sendMessage(msg); } });
     this.worker = new Worker(options.workerUrl);
-    this.started = new Promise((resolve, reject) => {
+    this.started = new Promise((resolve) => {
+      const failed = (why: string) => {
+        this.startError = why;
+        resolve();
+      };
       this.worker.onmessage = (event: MessageEvent<FromWorker>) => {
         const m = event.data;
         if (m.kind === 'ready') resolve();
-        else if (m.kind === 'failed') reject(new Error(m.error));
+        else if (m.kind === 'failed') failed(m.error);
         else this.fromWorker(m);
       };
-      this.worker.onerror = (event) => reject(new Error(`The TypeScript kernel's worker did not start: ${event.message}`));
+      this.worker.onerror = (event) => failed(`the kernel's worker did not load (${event.message || options.workerUrl}): rebuild the site with npm run lite`);
     });
     const cwd = `/${options.location ?? ''}`.replace(/\/+$/, '') || '/';
     this.worker.postMessage({ kind: 'start', env: options.env, cwd, siteBase: options.dataBase, wasmBase: options.wasmBase, manifestUrl: options.manifestUrl });
@@ -137,10 +143,12 @@ export class TsKernel extends BaseKernel {
   async executeRequest(content: KernelMessage.IExecuteRequestMsg['content']): Promise<KernelMessage.IExecuteReplyMsg['content']> {
     await this.ready;
     const id = ++this.count;
-    const reply = await new Promise<Reply>((resolve) => {
-      this.replies.set(id, resolve);
-      this.worker.postMessage({ kind: 'execute', id, code: content.code });
-    });
+    const reply = this.startError !== undefined
+      ? { kind: 'reply' as const, id, status: 'error' as const, ename: 'KernelStartError', evalue: `The TypeScript kernel did not start: ${this.startError}`, traceback: [] }
+      : await new Promise<Reply>((resolve) => {
+        this.replies.set(id, resolve);
+        this.worker.postMessage({ kind: 'execute', id, code: content.code });
+      });
     if (reply.status === 'ok') return { status: 'ok', execution_count: this.executionCount, user_expressions: {} };
     const error = { ename: reply.ename ?? 'Error', evalue: reply.evalue ?? '', traceback: reply.traceback ?? [] };
     this.publishExecuteError(error);
