@@ -19,10 +19,15 @@ import * as tf from '@tensorflow/tfjs';
 
 type GradientFn = (dys: Array<tf.Tensor | null> | tf.Tensor) => Record<string, () => tf.Tensor>;
 
-/** The parts of a tfjs tape node used here. */
-interface TapeNode {
+/** The parts of a tfjs tape node (tfjs-core's `TapeNode`) that this file and two-losses.ts use. */
+export interface TapeNode {
+  id: number;
+  kernelName: string;
+  inputs: Record<string, tf.Tensor>;
   outputs: tf.Tensor[];
+  /** Tensors the op kept for its gradient. */
   saved?: tf.Tensor[];
+  /** Closures giving each input's gradient, from the outputs' gradients (null: output off the path). */
   gradient?: GradientFn;
 }
 

@@ -30,17 +30,7 @@
  * updates) give theirs back before the first backward pass starts.
  */
 import * as tf from '@tensorflow/tfjs';
-
-/** The parts of a tfjs tape node used here (tfjs-core's `TapeNode`). */
-interface TapeNode {
-  id: number;
-  kernelName: string;
-  inputs: Record<string, tf.Tensor>;
-  outputs: tf.Tensor[];
-  /** Closures giving each input's gradient, from the outputs' gradients (null: output off the path). */
-  gradient?: (dys: Array<tf.Tensor | null>) => Record<string, () => tf.Tensor>;
-  saved?: tf.Tensor[];
-}
+import type { TapeNode } from './tape';
 
 /** The parts of tfjs's engine used here. */
 interface RecordingEngine {

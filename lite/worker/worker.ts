@@ -84,14 +84,13 @@ function getSync(url: string): XMLHttpRequest {
 
 /** Files of the site, read synchronously. */
 function siteFiles(siteBase: string, manifestUrl?: string) {
-  const get = getSync;
   let listing = (p: string): Listing | undefined => {
-    const xhr = get(`${siteBase}__list?path=${encodeURIComponent(p)}`);
+    const xhr = getSync(`${siteBase}__list?path=${encodeURIComponent(p)}`);
     return xhr.status === 200 ? JSON.parse(new TextDecoder().decode(xhr.response as ArrayBuffer)) : undefined;
   };
   let manifest: Record<string, ManifestEntry> = {};
   if (manifestUrl) {
-    const xhr = get(manifestUrl);
+    const xhr = getSync(manifestUrl);
     if (xhr.status !== 200) throw new Error(`The site's data manifest ${manifestUrl} did not load (HTTP ${xhr.status}): rebuild the site with npm run lite.`);
     manifest = JSON.parse(new TextDecoder().decode(xhr.response as ArrayBuffer)).files;
     listing = manifestListing(manifest);
@@ -101,7 +100,7 @@ function siteFiles(siteBase: string, manifestUrl?: string) {
       const info = listing(p);
       if (!info) return undefined;
       if (info.kind === 'dir') return 'dir';
-      const xhr = get(`${siteBase}${p.replace(/^\//, '')}`);
+      const xhr = getSync(`${siteBase}${p.replace(/^\//, '')}`);
       if (xhr.status !== 200) return undefined;
       return checkedSiteFile(p, new Uint8Array(xhr.response as ArrayBuffer), manifest[manifestKey(p)], (b) => bytesToHex(sha256(b)));
     },

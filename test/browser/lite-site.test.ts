@@ -68,32 +68,52 @@ interface LiteRun {
   seconds: number;
 }
 
-/** Opens notebooks/`name` of the site in quick mode, waits for its kernel, runs all cells through the menu. */
-async function runInLite(name: string, timeoutMs = 10 * 60000): Promise<LiteRun> {
+/** A lesson open in the site with its kernel idle; `sync()` feeds the kernel's new messages to `log`. */
+interface OpenLesson {
+  page: Page;
+  log: KernelLog;
+  sync(): Promise<void>;
+  firstLoadMs: number;
+}
+
+/** Opens notebooks/`name` of the site with `query` (GAN_* settings), waits for its kernel to be idle, and checks it is the TypeScript kernel, with no picker. */
+async function openInLite(name: string, query: string): Promise<OpenLesson> {
   const started = Date.now();
   const page = await browser!.newPage({ viewport: { width: 1400, height: 1000 } });
   await page.addInitScript(() => { (window as unknown as { __tsKernelLog: unknown[] }).__tsKernelLog = []; });
   const log = new KernelLog();
   let seen = 0;
-  await page.goto(`${base}/lab/index.html?GAN_QUICK=1&GAN_BACKEND=wasm&path=notebooks/${name}`);
+  const sync = async () => { seen = await readLog(page, log, seen); };
+  await page.goto(`${base}/lab/index.html?${query}&path=notebooks/${name}`);
   await page.waitForSelector('.jp-NotebookPanel .jp-Notebook .jp-Cell', { timeout: 120000 });
   for (const deadline = Date.now() + 120000; log.executionState !== 'idle';) {
     if (await page.$('.jp-Dialog')) throw new Error(`${name}: a dialog appeared instead of the kernel starting: ${await page.innerText('.jp-Dialog')}`);
     if (Date.now() > deadline) throw new Error(`${name}: the kernel was not idle within 120 s`);
     await page.waitForTimeout(250);
-    seen = await readLog(page, log, seen);
+    await sync();
   }
   const firstLoadMs = Date.now() - started;
   const kernelName = (await page.innerText('.jp-NotebookPanel-toolbar .jp-Toolbar-kernelName')).trim();
   assert.equal(kernelName, 'TypeScript', `${name} opened on kernel '${kernelName}'`);
+  return { page, log, sync, firstLoadMs };
+}
 
-  const codeCells = countCodeCells(path.join(REPO, 'notebooks', name));
+/** Run > Run All Cells, through the menu as a student would. */
+async function runAllCells(page: Page): Promise<void> {
   await page.click('.jp-NotebookPanel .jp-Notebook');
   await page.click('.lm-MenuBar-item:has-text("Run")');
   await page.click('.lm-Menu-item[data-command="runmenu:run-all"]');
+}
+
+/** Opens notebooks/`name` of the site in quick mode, waits for its kernel, runs all cells through the menu. */
+async function runInLite(name: string, timeoutMs = 10 * 60000): Promise<LiteRun> {
+  const started = Date.now();
+  const { page, log, sync, firstLoadMs } = await openInLite(name, 'GAN_QUICK=1&GAN_BACKEND=wasm');
+  const codeCells = countCodeCells(path.join(REPO, 'notebooks', name));
+  await runAllCells(page);
   for (const deadline = Date.now() + timeoutMs; ;) {
     await page.waitForTimeout(500);
-    seen = await readLog(page, log, seen);
+    await sync();
     if (log.firstFailure()) break;
     const idleFor = log.executionState === 'idle' ? Date.now() - log.lastStateChange : 0;
     if (log.replies.size >= codeCells && log.pending() === 0 && idleFor > 500) break;
@@ -197,28 +217,17 @@ test('Interrupt during 05\'s training run stops it after the step with a checkpo
   const trainingCell = codeIndexes.find((i) => sourceOf(i).includes('lab.runTraining('))!;
   const nextCell = codeIndexes.find((i) => i > trainingCell)!;
 
-  const page = await browser!.newPage({ viewport: { width: 1400, height: 1000 } });
-  await page.addInitScript(() => { (window as unknown as { __tsKernelLog: unknown[] }).__tsKernelLog = []; });
-  const log = new KernelLog();
-  let seen = 0;
+  // Quick mode's sizes, with a run long enough to interrupt (50 epochs of 32 steps).
+  const { page, log, sync } = await openInLite(name, `GAN_QUICK=1&GAN_BACKEND=wasm&GAN_SIZES=${encodeURIComponent('{"runEpochs":50}')}`);
   try {
-    // Quick mode's sizes, with a run long enough to interrupt (50 epochs of 32 steps).
-    await page.goto(`${base}/lab/index.html?GAN_QUICK=1&GAN_BACKEND=wasm&GAN_SIZES=${encodeURIComponent('{"runEpochs":50}')}&path=notebooks/${name}`);
-    await page.waitForSelector('.jp-NotebookPanel .jp-Notebook .jp-Cell', { timeout: 120000 });
-    for (const deadline = Date.now() + 120000; log.executionState !== 'idle' && Date.now() < deadline;) {
-      await page.waitForTimeout(250);
-      seen = await readLog(page, log, seen);
-    }
-    await page.click('.jp-NotebookPanel .jp-Notebook');
-    await page.click('.lm-MenuBar-item:has-text("Run")');
-    await page.click('.lm-Menu-item[data-command="runmenu:run-all"]');
+    await runAllCells(page);
     // Wait until the long run is training (its header printed, the live display drawn twice).
     const training = () => [...log.streams.values()].some((s) => s.includes('Training your networks'));
     for (const deadline = Date.now() + 8 * 60000; !(training() && log.displayUpdates >= 2);) {
       if (log.firstFailure()) assert.fail(`a cell failed before the training: ${JSON.stringify(log.firstFailure())}`);
       if (Date.now() > deadline) assert.fail('the run did not start training within 8 minutes');
       await page.waitForTimeout(500);
-      seen = await readLog(page, log, seen);
+      await sync();
     }
     const repliesBefore = log.replies.size;
     const interruptedAt = Date.now();
@@ -226,7 +235,7 @@ test('Interrupt during 05\'s training run stops it after the step with a checkpo
     await page.click('.lm-Menu-item[data-command="kernelmenu:interrupt"]');
     for (;;) {
       await page.waitForTimeout(250);
-      seen = await readLog(page, log, seen);
+      await sync();
       if (log.replies.size > repliesBefore && log.executionState === 'idle') break;
       if (Date.now() - interruptedAt > 60000) assert.fail('the training cell did not end within 60 s of Interrupt');
     }
@@ -237,7 +246,7 @@ test('Interrupt during 05\'s training run stops it after the step with a checkpo
     assert.match(log.streams.get(trainingId!) ?? '', /SIGINT: stopping after this step and saving a checkpoint/);
     // JupyterLite answers the queued cells itself (cancelled); none of them may reach the kernel.
     await page.waitForTimeout(3000);
-    seen = await readLog(page, log, seen);
+    await sync();
     const sentAfter = [...log.requests.values()].filter((source) => codeIndexes.some((i) => i > trainingCell && sourceOf(i).trim() === source.trim()));
     assert.equal(sentAfter.length, 0, 'the cells queued after the interrupted one were cancelled, as Jupyter does on Interrupt');
     // The kernel lives on, and the stopped run left its checkpoint.
@@ -245,7 +254,7 @@ test('Interrupt during 05\'s training run stops it after the step with a checkpo
     await page.keyboard.press('Shift+Enter');
     for (const deadline = Date.now() + 30000; ![...log.streams.values()].some((s) => s.includes('checkpoint saved:')) && Date.now() < deadline;) {
       await page.waitForTimeout(250);
-      seen = await readLog(page, log, seen);
+      await sync();
     }
     const said = [...log.streams.values()].find((s) => s.includes('checkpoint saved:')) ?? '';
     const [, epoch, steps] = /checkpoint saved: (\d+) (\d+)/.exec(said) ?? [];
