@@ -86,9 +86,12 @@ for (const name of listPretrained().filter(hasShippedCheckpoint)) {
     const withD = await loadPretrained(name, { withDiscriminator: true });
     assert.equal(withD.state.epoch, shipped.info.epochs);
     assert.equal(maxAbsDifference(withD.generator.getWeights(), shipped.generator.getWeights()), 0, 'both are the float16 generator of the same epoch');
-    const batch = getSystem(name).buildNetworks().discriminator.inputs[0].shape.slice(1) as number[];
-    const opinion = tf.tidy(() => (withD.discriminator.predict(tf.zeros([2, ...batch])) as tf.Tensor).dataSync());
-    assert.ok(Array.from(opinion).every(Number.isFinite), 'the discriminator gives a finite opinion');
+    // A conditional discriminator takes the label too: a batch of two for every input.
+    const batch = withD.discriminator.inputs.map((input) => tf.zeros([2, ...(input.shape.slice(1) as number[])]));
+    // AC-GAN's discriminator answers twice (real or fake, and which class): every output counts.
+    const opinion = tf.tidy(() => [withD.discriminator.predict(batch)].flat().flatMap((t) => Array.from(t.dataSync())));
+    assert.ok(opinion.length >= 2 && opinion.every(Number.isFinite), 'the discriminator gives a finite opinion');
+    tf.dispose(batch);
     tf.disposeVariables();
   });
 }

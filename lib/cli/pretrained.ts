@@ -11,11 +11,11 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { runCli, FlagsOf, flags } from './args';
 import { initBackend } from '../engine/backend';
-import { getSystem, metricDomainOf } from '../systems/registry';
+import { getSystem, metricDomainOf, GanSystem } from '../systems/registry';
 import { loadModel, saveModel } from '../models/files';
 import { pretrainedDir, PretrainedInfo, PretrainedScores } from '../models/pretrained';
 import { evaluateGenerator, loadReference, realBaseline, QualityReport } from '../metrics/evaluate';
-import { checkpointDir, readRunState, loadCheckpoint, saveCheckpoint } from '../training/checkpoint';
+import { checkpointDir, readRunState, loadCheckpoint, saveCheckpoint, CheckpointState } from '../training/checkpoint';
 import { writeFileAtomic } from '../io';
 
 const FLAGS = flags([
@@ -23,7 +23,8 @@ const FLAGS = flags([
   { name: 'command', type: 'string', help: 'the exact command that trained it, for info.json' },
   { name: 'batch-size', type: 'int', help: 'the batch size it trained with (default: the tutorial\'s)' },
   { name: 'samples', type: 'int', help: 'samples per score', min: 100, default: 10000 },
-  { name: 'with-checkpoint', type: 'boolean', help: 'also ship the run\'s last checkpoint (discriminator, both optimizers\' state; float16 networks, bfloat16 state) so lessons can continue training from it' },
+  { name: 'checkpoint-only', type: 'boolean', help: 'ship (or re-ship) only the checkpoint beside a generator already shipped from this very run (its info.json trainedAt is the run\'s): no scoring, info.json kept' },
+  { name: 'with-checkpoint', type: 'boolean', help: 'also ship the run\'s last checkpoint (discriminator, both optimizers\' state; float16 networks, log8 optimizer state) so lessons can continue training from it' },
 ]);
 
 function scores(r: QualityReport): PretrainedScores {
@@ -41,11 +42,30 @@ function folderBytes(dir: string): number {
   return fs.readdirSync(dir, { withFileTypes: true }).reduce((sum, e) => sum + (e.isDirectory() ? folderBytes(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).size), 0);
 }
 
+/** Writes the run's last checkpoint beside the shipped generator, which it shares (compact: float16 networks, log8 optimizer state). */
+async function shipCheckpoint(run: string, dir: string, state: CheckpointState, system: GanSystem): Promise<void> {
+  const { models } = await loadCheckpoint(run, system);
+  const { savedAt: _, ...rest } = state;
+  await saveCheckpoint(dir, models, rest, { compact: true, sharedGenerator: '..' });
+}
+
+/** --checkpoint-only: refuses unless the shipped generator came from this run's last checkpoint. */
+async function shipCheckpointOnly(run: string, state: CheckpointState, system: GanSystem): Promise<void> {
+  const dir = pretrainedDir(system.name);
+  const infoFile = path.join(dir, 'info.json');
+  if (!fs.existsSync(infoFile)) throw new Error(`${system.name} has no shipped generator in ${dir}: ship it with its checkpoint (npm run pretrained -- --run ${run} --with-checkpoint).`);
+  const info = JSON.parse(fs.readFileSync(infoFile, 'utf8')) as PretrainedInfo;
+  if (info.trainedAt !== state.savedAt) throw new Error(`The generator shipped in ${dir} was trained at ${info.trainedAt}, but ${run}'s checkpoint was saved at ${state.savedAt}: they are not the same networks, and a checkpoint must continue the shipped generator. Ship both from the run: npm run pretrained -- --run ${run} --with-checkpoint`);
+  await shipCheckpoint(run, dir, state, system);
+  console.log(`Shipped ${run}'s checkpoint (epoch ${state.epoch}) beside ${dir}'s generator: ${(folderBytes(checkpointDir(dir)) / 1e6).toFixed(1)} MB; data/pretrained/ now ${(folderBytes(path.dirname(dir)) / 1e6).toFixed(1)} MB.`);
+}
+
 async function main(args: FlagsOf<typeof FLAGS>): Promise<void> {
   const run = String(args.run);
   const state = readRunState(run);
   const system = getSystem(state.model);
   const backend = await initBackend();
+  if (args['checkpoint-only']) return shipCheckpointOnly(run, state, system);
   const trained = await loadModel(path.join(checkpointDir(run), 'generator'));
   const dir = pretrainedDir(system.name);
   await saveModel(trained, dir, { float16: true });
@@ -54,12 +74,8 @@ async function main(args: FlagsOf<typeof FLAGS>): Promise<void> {
     fs.rmSync(checkpointDir(dir), { recursive: true, force: true });
     console.log(`Removed ${checkpointDir(dir)}: it belonged to the generator this replaces (ship with --with-checkpoint to keep one).`);
   }
-  if (args['with-checkpoint']) {
-    const { models } = await loadCheckpoint(run, system);
-    const { savedAt: _, ...rest } = state;
-    // The checkpoint's generator is the one just shipped beside it: shared, not copied.
-    await saveCheckpoint(dir, models, rest, { compact: true, sharedGenerator: '..' });
-  }
+  // The checkpoint's generator is the one just shipped beside it: shared, not copied.
+  if (args['with-checkpoint']) await shipCheckpoint(run, dir, state, system);
   const shipped = await loadModel(dir);
   const samples = args.samples;
   const reference = await loadReference(metricDomainOf(system));

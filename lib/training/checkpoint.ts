@@ -6,7 +6,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { loadModel, saveModel, float32ToBfloat16, bfloat16ToFloat32 } from '../models/files';
+import { loadModel, saveModel, bfloat16ToFloat32 } from '../models/files';
+import { encodeLog8, decodeLog8, log8Bytes, Log8Code } from '../models/log8';
 import { writeFolderAtomic } from '../io';
 import { GanModels } from '../models/gan';
 import { GanSpec, assembleGan } from '../models/kinds';
@@ -41,40 +42,53 @@ export function readRunState(runDir: string): CheckpointState {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as CheckpointState;
 }
 
-/** A manifest entry of an optimizer file; `bfloat16` marks one stored in 2 bytes a value. */
-type OptimizerEntry = tf.io.WeightsManifestEntry & { bfloat16?: boolean };
+/**
+ * A manifest entry of an optimizer file. `log8` marks one stored in a byte a value on a log scale
+ * (what shipped checkpoints write, see ../models/log8.ts); `bfloat16`, in 2 bytes a value (what
+ * they wrote before: still read).
+ */
+type OptimizerEntry = tf.io.WeightsManifestEntry & { bfloat16?: boolean; log8?: Log8Code };
 
-/** Stores the float32 entries of more than one value as bfloat16 (scalars, like Adam's step count, stay exact). */
-function packBfloat16(specs: OptimizerEntry[], data: Buffer): { specs: OptimizerEntry[]; data: Buffer } {
+function valueCount(spec: tf.io.WeightsManifestEntry): number {
+  return spec.shape.reduce((a, b) => a * b, 1);
+}
+
+function float32sOf(bytes: Buffer): Float32Array {
+  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+}
+
+/** Stores the float32 entries of more than one value in log8 (scalars, like Adam's step count, stay exact). */
+function packLog8(specs: OptimizerEntry[], data: Buffer): { specs: OptimizerEntry[]; data: Buffer } {
   const parts: Buffer[] = [];
   let offset = 0;
   const packed = specs.map((spec) => {
-    const count = spec.shape.reduce((a, b) => a * b, 1);
-    const bytes = count * 4;
-    const entry = data.subarray(offset, offset + bytes);
-    offset += bytes;
+    const count = valueCount(spec);
+    const entry = data.subarray(offset, offset + count * 4);
+    offset += count * 4;
     if (spec.dtype !== 'float32' || count < 2) {
       parts.push(entry);
       return spec;
     }
-    const values = new Float32Array(entry.buffer.slice(entry.byteOffset, entry.byteOffset + bytes));
-    parts.push(Buffer.from(float32ToBfloat16(values).buffer));
-    return { ...spec, bfloat16: true };
+    const { code, bytes } = encodeLog8(float32sOf(entry));
+    parts.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    return { ...spec, log8: code };
   });
   return { specs: packed, data: Buffer.concat(parts) };
 }
 
-/** The inverse of packBfloat16: float32 entries that tf.io.decodeWeights reads. */
-function unpackBfloat16(specs: OptimizerEntry[], data: Buffer): { specs: tf.io.WeightsManifestEntry[]; data: Buffer } {
-  if (!specs.some((s) => s.bfloat16)) return { specs, data };
+/** The inverse of packLog8 (and of the bfloat16 packing of earlier shipped checkpoints): float32 entries that tf.io.decodeWeights reads. */
+function unpackCompact(specs: OptimizerEntry[], data: Buffer): { specs: tf.io.WeightsManifestEntry[]; data: Buffer } {
+  if (!specs.some((s) => s.bfloat16 || s.log8)) return { specs, data };
   const parts: Buffer[] = [];
   let offset = 0;
-  const plain = specs.map(({ bfloat16, ...spec }) => {
-    const count = spec.shape.reduce((a, b) => a * b, 1);
-    const bytes = count * (bfloat16 ? 2 : 4);
+  const plain = specs.map(({ bfloat16, log8, ...spec }) => {
+    const count = valueCount(spec);
+    const bytes = log8 ? log8Bytes(count, log8.block) : count * (bfloat16 ? 2 : 4);
     const entry = data.subarray(offset, offset + bytes);
     offset += bytes;
-    parts.push(bfloat16 ? Buffer.from(bfloat16ToFloat32(new Uint16Array(entry.buffer.slice(entry.byteOffset, entry.byteOffset + bytes))).buffer) : entry);
+    if (log8) parts.push(Buffer.from(decodeLog8(entry, count, log8).buffer));
+    else if (bfloat16) parts.push(Buffer.from(bfloat16ToFloat32(new Uint16Array(entry.buffer.slice(entry.byteOffset, entry.byteOffset + bytes))).buffer));
+    else parts.push(entry);
     return spec;
   });
   return { specs: plain, data: Buffer.concat(parts) };
@@ -86,7 +100,7 @@ async function writeOptimizer(opt: tf.Optimizer, file: string, options: Checkpoi
   const encoded = await tf.io.encodeWeights(named.map((w, i) => ({ name: `${i}|${w.name}`, tensor: w.tensor })));
   let specs: OptimizerEntry[] = encoded.specs;
   let data = Buffer.from(encoded.data as ArrayBuffer);
-  if (options.compact) ({ specs, data } = packBfloat16(specs, data));
+  if (options.compact) ({ specs, data } = packLog8(specs, data));
   fs.writeFileSync(`${file}.bin`, data);
   fs.writeFileSync(`${file}.json`, JSON.stringify(specs));
   // The moments are the optimizer's live variables; only the iteration count is a fresh tensor.
@@ -94,7 +108,7 @@ async function writeOptimizer(opt: tf.Optimizer, file: string, options: Checkpoi
 }
 
 async function readOptimizer(opt: tf.Optimizer, file: string): Promise<void> {
-  const { specs, data } = unpackBfloat16(JSON.parse(fs.readFileSync(`${file}.json`, 'utf8')), fs.readFileSync(`${file}.bin`));
+  const { specs, data } = unpackCompact(JSON.parse(fs.readFileSync(`${file}.json`, 'utf8')), fs.readFileSync(`${file}.bin`));
   const decoded = tf.io.decodeWeights(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength), specs);
   const ordered = Object.entries(decoded)
     .map(([key, tensor]) => ({ index: Number(key.slice(0, key.indexOf('|'))), name: key.slice(key.indexOf('|') + 1), tensor }))
@@ -104,8 +118,9 @@ async function readOptimizer(opt: tf.Optimizer, file: string): Promise<void> {
 
 export interface CheckpointWriteOptions {
   /**
-   * For a checkpoint that ships in the repository: networks as float16, optimizer state as
-   * bfloat16 (about half the bytes). A resume from it trains on, but is no longer bit-identical.
+   * For a checkpoint that ships in the repository: networks as float16 (half the bytes),
+   * optimizer state in log8 (about a quarter). A resume from it trains on, but is no longer
+   * bit-identical.
    */
   compact?: boolean;
   /**
