@@ -44,28 +44,6 @@ export function float32ToFloat16Bits(value: number): number {
 }
 
 /**
- * bfloat16: the upper half of each float32's bits, rounded to nearest even. It keeps float32's
- * exponent range at 8 bits of precision, so the tiny second moments of Adam (1e-10 is common)
- * survive, where float16 would flush them to zero and turn the next update into m / epsilon.
- */
-export function float32ToBfloat16(values: Float32Array): Uint16Array {
-  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
-  const out = new Uint16Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const b = bits[i];
-    if ((b & 0x7f800000) === 0x7f800000 && (b & 0x7fffff)) out[i] = (b >>> 16) | 0x40; // NaN stays NaN
-    else out[i] = ((b + 0x7fff + ((b >>> 16) & 1)) >>> 16) & 0xffff;
-  }
-  return out;
-}
-
-export function bfloat16ToFloat32(halves: Uint16Array): Float32Array {
-  const bits = new Uint32Array(halves.length);
-  for (let i = 0; i < halves.length; i++) bits[i] = halves[i] << 16;
-  return new Float32Array(bits.buffer);
-}
-
-/**
  * float32 weights stored as float16 (half the bytes), marked with tfjs's own
  * `quantization: {dtype: 'float16'}` so that tf.loadLayersModel (Node or browser) decodes them.
  */

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { loadModel, saveModel, bfloat16ToFloat32 } from '../models/files';
+import { loadModel, saveModel } from '../models/files';
 import { encodeLog8, decodeLog8, log8Bytes, Log8Code } from '../models/log8';
 import { writeFolderAtomic } from '../io';
 import { GanModels } from '../models/gan';
@@ -42,12 +42,8 @@ export function readRunState(runDir: string): CheckpointState {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as CheckpointState;
 }
 
-/**
- * A manifest entry of an optimizer file. `log8` marks one stored in a byte a value on a log scale
- * (what shipped checkpoints write, see ../models/log8.ts); `bfloat16`, in 2 bytes a value (what
- * they wrote before: still read).
- */
-type OptimizerEntry = tf.io.WeightsManifestEntry & { bfloat16?: boolean; log8?: Log8Code };
+/** A manifest entry of an optimizer file; `log8` marks one stored in a byte a value on a log scale (shipped checkpoints, see ../models/log8.ts). */
+type OptimizerEntry = tf.io.WeightsManifestEntry & { log8?: Log8Code };
 
 function valueCount(spec: tf.io.WeightsManifestEntry): number {
   return spec.shape.reduce((a, b) => a * b, 1);
@@ -76,18 +72,17 @@ function packLog8(specs: OptimizerEntry[], data: Buffer): { specs: OptimizerEntr
   return { specs: packed, data: Buffer.concat(parts) };
 }
 
-/** The inverse of packLog8 (and of the bfloat16 packing of earlier shipped checkpoints): float32 entries that tf.io.decodeWeights reads. */
-function unpackCompact(specs: OptimizerEntry[], data: Buffer): { specs: tf.io.WeightsManifestEntry[]; data: Buffer } {
-  if (!specs.some((s) => s.bfloat16 || s.log8)) return { specs, data };
+/** The inverse of packLog8: float32 entries that tf.io.decodeWeights reads. */
+function unpackLog8(specs: OptimizerEntry[], data: Buffer): { specs: tf.io.WeightsManifestEntry[]; data: Buffer } {
+  if (!specs.some((s) => s.log8)) return { specs, data };
   const parts: Buffer[] = [];
   let offset = 0;
-  const plain = specs.map(({ bfloat16, log8, ...spec }) => {
+  const plain = specs.map(({ log8, ...spec }) => {
     const count = valueCount(spec);
-    const bytes = log8 ? log8Bytes(count, log8.block) : count * (bfloat16 ? 2 : 4);
+    const bytes = log8 ? log8Bytes(count, log8.block) : count * 4;
     const entry = data.subarray(offset, offset + bytes);
     offset += bytes;
     if (log8) parts.push(Buffer.from(decodeLog8(entry, count, log8).buffer));
-    else if (bfloat16) parts.push(Buffer.from(bfloat16ToFloat32(new Uint16Array(entry.buffer.slice(entry.byteOffset, entry.byteOffset + bytes))).buffer));
     else parts.push(entry);
     return spec;
   });
@@ -108,7 +103,7 @@ async function writeOptimizer(opt: tf.Optimizer, file: string, options: Checkpoi
 }
 
 async function readOptimizer(opt: tf.Optimizer, file: string): Promise<void> {
-  const { specs, data } = unpackCompact(JSON.parse(fs.readFileSync(`${file}.json`, 'utf8')), fs.readFileSync(`${file}.bin`));
+  const { specs, data } = unpackLog8(JSON.parse(fs.readFileSync(`${file}.json`, 'utf8')), fs.readFileSync(`${file}.bin`));
   const decoded = tf.io.decodeWeights(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength), specs);
   const ordered = Object.entries(decoded)
     .map(([key, tensor]) => ({ index: Number(key.slice(0, key.indexOf('|'))), name: key.slice(key.indexOf('|') + 1), tensor }))
