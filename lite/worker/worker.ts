@@ -3,15 +3,17 @@
  * talks to the page in small messages. The page (JupyterLite's kernel object, or a test page)
  * turns them into Jupyter messages.
  *
- * Page -> worker: `{ kind: 'start', env, cwd, siteBase, wasmBase?, manifestUrl? }`,
+ * Page -> worker: `{ kind: 'start', env, cwd, siteBase, wasmBase?, manifestUrl?, kept? }`,
  *                 `{ kind: 'execute', id, code }`, `{ kind: 'raster-done', id, png | error }`,
  *                 `{ kind: 'interrupt' }` (Lab's Interrupt).
  * Worker -> page: `{ kind: 'ready' }` (or `{ kind: 'failed', error }`), `{ kind: 'stream', name, text }`,
  *                 `{ kind: 'display', mime, data, displayId, update }`, `{ kind: 'raster', id, svg }`,
- *                 `{ kind: 'reply', id, status: 'ok' | 'error', value?, ename?, evalue?, traceback? }`.
+ *                 `{ kind: 'reply', id, status: 'ok' | 'error', value?, ename?, evalue?, traceback? }`,
+ *                 `{ kind: 'persist', writes, removes }` (run folders for JupyterLite's drive).
  *
- * Files: what the library writes lives in the worker's memory (JupyterLite's drive comes in a
- * later step); what it reads and does not hold comes from the site by synchronous requests
+ * Files: what the library writes lives in the worker's memory; what changes under `/runs/` is
+ * also sent to the page for JupyterLite's drive, and comes back as `kept` when the next kernel
+ * starts (./run-folders.ts). What it reads and does not hold comes from the site by synchronous requests
  * (allowed in workers). Which files and folders exist: the site's manifest (`manifestUrl`, written
  * by scripts/build-lite-site.mjs), or without one `<siteBase>__list?path=` (the worker test's server).
  */
@@ -20,9 +22,10 @@ import { WASM_PATH_GLOBAL } from './shims/engine-wasm';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { manifestListing, manifestKey, checkedSiteFile, type Listing, type ManifestEntry } from './site-files';
+import { WriteBehind, isKept, workerPathOf, type KeptFile } from './run-folders';
 
 type Incoming =
-  | { kind: 'start'; env?: Record<string, string>; cwd?: string; siteBase: string; wasmBase?: string; manifestUrl?: string }
+  | { kind: 'start'; env?: Record<string, string>; cwd?: string; siteBase: string; wasmBase?: string; manifestUrl?: string; kept?: KeptFile[] }
   | { kind: 'execute'; id: number; code: string }
   | { kind: 'interrupt' }
   | { kind: 'raster-done'; id: number; png?: Uint8Array; error?: string };
@@ -110,6 +113,12 @@ function siteFiles(siteBase: string, manifestUrl?: string) {
 
 let runner: CellRunner | undefined;
 let queue: Promise<void> = Promise.resolve();
+/** Run folders to JupyterLite's drive, a second after a write and when a cell ends. */
+const keep = new WriteBehind(
+  { exists: fs.existsSync, fileAt: (p) => (fs.statSync(p, { throwIfNoEntry: false })?.isFile() ? (fs.readFileSync(p) as Uint8Array) : undefined) },
+  // Copies, not transfers: the bytes stay in the worker's tree.
+  (changes) => post({ kind: 'persist', writes: changes.writes.map((w) => ({ path: w.path, data: w.data.slice() })), removes: changes.removes }),
+);
 
 /** Rejects the running cell when it is interrupted and nothing in it listens for SIGINT. */
 let abandonRunning: ((err: Error) => void) | undefined;
@@ -142,6 +151,7 @@ async function execute(id: number, code: string): Promise<void> {
     post({ kind: 'reply', id, status: 'error', ename: err?.name ?? 'Error', evalue: err?.message ?? String(e), traceback: String(err?.stack ?? e).split('\n') });
   } finally {
     abandonRunning = undefined;
+    keep.flush();
   }
 }
 
@@ -158,6 +168,8 @@ scope.onmessage = (event) => {
       g[RASTER_GLOBAL] = rasteriseOnPage;
       fs.setSiteFiles(siteFiles(message.siteBase, message.manifestUrl));
       fs.setCwd(message.cwd ?? '/notebooks');
+      for (const file of message.kept ?? []) if (isKept(workerPathOf(file.path))) fs.restoreFile(workerPathOf(file.path), file.data);
+      fs.onWrite((absolute) => keep.noteWrite(absolute));
       runner = new CellRunner(lessonRegistry());
       post({ kind: 'ready' });
     } catch (e) {

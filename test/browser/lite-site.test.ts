@@ -53,6 +53,9 @@ after(async () => {
   if (server?.pid) process.kill(-server.pid, 'SIGTERM');   // lite.sh execs Python's server in its own group
 });
 
+/** What the pages printed as warnings and errors (shown when a test fails on something the page said). */
+const pageWarnings: string[] = [];
+
 /** The kernel's messages since the page loaded, fed to a KernelLog as the Lab test feeds it from the socket. */
 async function readLog(page: Page, log: KernelLog, seen: number): Promise<number> {
   const messages = await page.evaluate((from) => ((window as unknown as { __tsKernelLog: unknown[] }).__tsKernelLog ?? []).slice(from), seen) as KernelMessage[];
@@ -76,14 +79,23 @@ interface OpenLesson {
   firstLoadMs: number;
 }
 
-/** Opens notebooks/`name` of the site with `query` (GAN_* settings), waits for its kernel to be idle, and checks it is the TypeScript kernel, with no picker. */
-async function openInLite(name: string, query: string): Promise<OpenLesson> {
+/**
+ * Opens notebooks/`name` of the site with `query` (GAN_* settings), waits for its kernel to be
+ * idle, and checks it is the TypeScript kernel, with no picker. Given the page it is open in, it
+ * opens it there again, a reload (same browser storage: what the kernel kept in JupyterLite's drive).
+ */
+async function openInLite(name: string, query: string, reload?: Page): Promise<OpenLesson> {
   const started = Date.now();
-  const page = await browser!.newPage({ viewport: { width: 1400, height: 1000 } });
-  await page.addInitScript(() => { (window as unknown as { __tsKernelLog: unknown[] }).__tsKernelLog = []; });
+  const page = reload ?? await browser!.newPage({ viewport: { width: 1400, height: 1000 } });
+  if (!reload) {
+    await page.addInitScript(() => { Object.assign(window, { __tsKernelLog: [], __tsKernelDrive: [] }); });
+    page.on('console', (m) => { if (m.type() === 'warning' || m.type() === 'error') pageWarnings.push(m.text()); });
+  }
   const log = new KernelLog();
   let seen = 0;
   const sync = async () => { seen = await readLog(page, log, seen); };
+  // Lab asks before leaving a notebook with unsaved changes: yes (the address again, as its own would have changed).
+  if (reload) page.once('dialog', (dialog) => void dialog.accept());
   await page.goto(`${base}/lab/index.html?${query}&path=notebooks/${name}`);
   await page.waitForSelector('.jp-NotebookPanel .jp-Notebook .jp-Cell', { timeout: 120000 });
   for (const deadline = Date.now() + 120000; log.executionState !== 'idle';) {
@@ -250,18 +262,40 @@ test('Interrupt during 05\'s training run stops it after the step with a checkpo
     const sentAfter = [...log.requests.values()].filter((source) => codeIndexes.some((i) => i > trainingCell && sourceOf(i).trim() === source.trim()));
     assert.equal(sentAfter.length, 0, 'the cells queued after the interrupted one were cancelled, as Jupyter does on Interrupt');
     // The kernel lives on, and the stopped run left its checkpoint.
-    await editCell(page, nextCell, "const saved = JSON.parse(fs.readFileSync(`${runDir}/checkpoint/state.json`, 'utf8')); console.log('checkpoint saved:', saved.epoch, saved.within?.steps ?? 0);");
+    await editCell(page, nextCell, "const saved = JSON.parse(fs.readFileSync(`${runDir}/checkpoint/state.json`, 'utf8')); console.log('checkpoint saved:', saved.epoch, saved.within?.steps ?? 0, `${runDir}/checkpoint/state.json`);");
     await page.keyboard.press('Shift+Enter');
     for (const deadline = Date.now() + 30000; ![...log.streams.values()].some((s) => s.includes('checkpoint saved:')) && Date.now() < deadline;) {
       await page.waitForTimeout(250);
       await sync();
     }
     const said = [...log.streams.values()].find((s) => s.includes('checkpoint saved:')) ?? '';
-    const [, epoch, steps] = /checkpoint saved: (\d+) (\d+)/.exec(said) ?? [];
+    const [, epoch, steps, stateFile] = /checkpoint saved: (\d+) (\d+) (\S+)/.exec(said) ?? [];
     // Quick mode's 2,048 images at batch 64: 32 steps an epoch. The run stopped between its first and its 50th epoch's end.
     const progress = Number(epoch) * 32 + Number(steps);
     assert.ok(epoch !== undefined && progress >= 1 && progress < 50 * 32, `no checkpoint of the stopped run in progress: ${said}`);
     console.log(`# lite interrupt: the training cell ended ${stopSeconds.toFixed(1)} s after Interrupt; checkpoint after epoch ${epoch}, ${steps} steps into the next`);
+
+    // The run folder is kept in JupyterLite's drive: a reload gives it to the new kernel, so `resume: true` can continue it.
+    const checkpointState = /^runs\/notebook-[^/]+\/checkpoint\/state\.json$/;
+    const driveLog = () => page.evaluate(() => (window as unknown as { __tsKernelDrive: Array<Record<string, string[]>> }).__tsKernelDrive);
+    for (const deadline = Date.now() + 30000; !(await driveLog()).some((e) => e.saved?.some((p) => checkpointState.test(p)));) {
+      if (Date.now() > deadline) assert.fail(`the checkpoint never reached the drive: ${JSON.stringify(await driveLog()).slice(0, 500)}; the page said: ${pageWarnings.join(' | ').slice(0, 2000)}`);
+      await page.waitForTimeout(250);
+    }
+    const saved = (await driveLog()).flatMap((e) => e.saved ?? []);
+    assert.ok(!saved.some((p) => p.endsWith('run.lock') || p.includes('.tmp-')), `neither the lock nor a temporary folder is kept: ${saved.join(', ')}`);
+    const reloaded = await openInLite(name, 'GAN_QUICK=1&GAN_BACKEND=wasm', page);
+    const restored = (await driveLog()).flatMap((e) => e.restored ?? []);
+    assert.ok(restored.some((p) => checkpointState.test(p)), `the new kernel got the run folder back: ${restored.join(', ')}`);
+    await editCell(page, codeIndexes[0], "import * as fs from 'fs';\nconst kept = JSON.parse(fs.readFileSync('" + stateFile + "', 'utf8'));\nconsole.log('after reload:', kept.epoch, kept.within?.steps ?? 0);");
+    await page.keyboard.press('Shift+Enter');
+    for (const deadline = Date.now() + 30000; ![...reloaded.log.streams.values()].some((s) => s.includes('after reload:')) && Date.now() < deadline;) {
+      await page.waitForTimeout(250);
+      await reloaded.sync();
+    }
+    const afterReload = [...reloaded.log.streams.values()].find((s) => s.includes('after reload:')) ?? JSON.stringify(reloaded.log.firstFailure());
+    assert.match(afterReload, new RegExp(`after reload: ${epoch} ${steps}`), 'the same checkpoint, after the reload');
+    console.log(`# lite reload: ${restored.length} files of the run folder came back from the browser's storage; checkpoint after epoch ${epoch}, ${steps} steps`);
   } finally {
     await page.close();
   }

@@ -8,6 +8,7 @@
  */
 import { PageConfig, URLExt } from '@jupyterlab/coreutils';
 import { IKernelSpecs, IKernelClient, type IKernel } from '@jupyterlite/services';
+import type { RunDrive } from './kernel';
 
 const PACKAGE = '@gan-lab/jupyterlite-tslab-kernel';
 const PLUGIN_ID = `${PACKAGE}:kernel`;
@@ -50,7 +51,7 @@ const plugin = {
   autoStart: true,
   requires: [IKernelSpecs],
   optional: [IKernelClient],
-  activate: (_app: unknown, kernelspecs: IKernelSpecs, kernelClient: IKernelClient | null) => {
+  activate: (app: { serviceManager: { contents: RunDrive } }, kernelspecs: IKernelSpecs, kernelClient: IKernelClient | null) => {
     if (kernelClient) passInterrupts(kernelClient);
     const settings: Settings = JSON.parse(PageConfig.getOption('litePluginSettings') || '{}')[PLUGIN_ID] ?? {};
     const base = PageConfig.getBaseUrl();
@@ -74,6 +75,7 @@ const plugin = {
           dataBase: data.endsWith('/') ? data : `${data}/`,
           manifestUrl: URLExt.join(data, 'manifest.json'),
           env,
+          drive: app.serviceManager.contents,
         });
         running.set(options.id, kernel);
         kernel.disposed.connect(() => running.delete(options.id));

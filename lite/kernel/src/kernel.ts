@@ -20,6 +20,54 @@ export interface TsKernelOptions extends IKernel.IOptions {
   manifestUrl: string;
   /** `process.env` in the kernel (GAN_MNIST_DIR, GAN_QUICK...). */
   env: Record<string, string>;
+  /** JupyterLite's drive (Lab's contents manager): run folders are kept there across reloads. */
+  drive?: RunDrive;
+}
+
+/** What the kernel uses of Lab's contents manager (in JupyterLite: the browser's storage). */
+export interface RunDrive {
+  get(path: string, options?: { content?: boolean }): Promise<{ type: string; path: string; format?: string | null; content: unknown }>;
+  save(path: string, options: { type: 'file'; format: 'base64'; content: string } | { type: 'directory' }): Promise<unknown>;
+  delete(path: string): Promise<void>;
+}
+
+interface KeptFile {
+  path: string;
+  data: Uint8Array;
+}
+
+/** The folder of the drive that holds run folders (the worker's `/runs`). */
+const KEPT_FOLDER = 'runs';
+
+/**
+ * A page that sets `window.__tsKernelDrive = []` (the browser test does) gets there what the
+ * kernel kept in and took from the drive: `{ saved: [...], removed: [...] }` and `{ restored: [...] }`.
+ */
+const DRIVE_LOG_GLOBAL = '__tsKernelDrive';
+
+function logDrive(entry: Record<string, string[]>): void {
+  const log = (globalThis as Record<string, unknown>)[DRIVE_LOG_GLOBAL];
+  if (Array.isArray(log)) log.push(entry);
+}
+
+function bytesOf(item: { format?: string | null; content: unknown }): Uint8Array {
+  if (item.format === 'base64') return Uint8Array.from(atob(String(item.content)), (c) => c.charCodeAt(0));
+  return new TextEncoder().encode(item.format === 'json' ? JSON.stringify(item.content) : String(item.content ?? ''));
+}
+
+function base64Of(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+/** Every file under `folder` in the drive, with its bytes ([] when there is no such folder). */
+async function readKept(drive: RunDrive, folder: string): Promise<KeptFile[]> {
+  const item = await drive.get(folder, { content: true }).catch(() => undefined);
+  if (!item) return [];
+  if (item.type !== 'directory') return [{ path: item.path, data: bytesOf(item) }];
+  const inside = (item.content as Array<{ path: string }>) ?? [];
+  return (await Promise.all(inside.map((child) => readKept(drive, child.path)))).flat();
 }
 
 type FromWorker =
@@ -28,6 +76,7 @@ type FromWorker =
   | { kind: 'display'; mime: string; data: string; displayId?: string; update: boolean }
   | { kind: 'raster'; id: number; svg: string }
   | { kind: 'reply'; id: number; status: 'ok' | 'error'; ename?: string; evalue?: string; traceback?: string[] }
+  | { kind: 'persist'; writes: KeptFile[]; removes: string[] }
   | { kind: 'failed'; error: string };
 
 type Reply = Extract<FromWorker, { kind: 'reply' }>;
@@ -61,6 +110,11 @@ export class TsKernel extends BaseKernel {
   private startError: string | undefined;
   private readonly replies = new Map<number, (reply: Reply) => void>();
   private count = 0;
+  private readonly drive: RunDrive | undefined;
+  /** The drive's writes, one batch after another in the worker's order. */
+  private saving: Promise<void> = Promise.resolve();
+  /** Folders known to exist in the drive (JupyterLite saves a file only into an existing folder). */
+  private readonly folders = new Set<string>(['']);
 
   constructor(options: TsKernelOptions) {
     super({ ...options, sendMessage: (msg) => { logMessage(options.id, msg); options.sendMessage(msg); } });
@@ -79,7 +133,13 @@ export class TsKernel extends BaseKernel {
       this.worker.onerror = (event) => failed(`the kernel's worker did not load (${event.message || options.workerUrl}): rebuild the site with npm run lite`);
     });
     const cwd = `/${options.location ?? ''}`.replace(/\/+$/, '') || '/';
-    this.worker.postMessage({ kind: 'start', env: options.env, cwd, siteBase: options.dataBase, wasmBase: options.wasmBase, manifestUrl: options.manifestUrl });
+    this.drive = options.drive;
+    // The run folders kept by earlier kernels (a reload, a restart) go to the worker with `start`.
+    const kept = this.drive ? readKept(this.drive, KEPT_FOLDER).catch((err: unknown) => { console.warn('The run folders kept in the browser could not be read:', err); return []; }) : Promise.resolve([]);
+    void kept.then((files) => {
+      logDrive({ restored: files.map((f) => f.path) });
+      this.worker.postMessage({ kind: 'start', env: options.env, cwd, siteBase: options.dataBase, wasmBase: options.wasmBase, manifestUrl: options.manifestUrl, kept: files });
+    });
   }
 
   get ready(): Promise<void> {
@@ -121,11 +181,38 @@ export class TsKernel extends BaseKernel {
         (png) => this.worker.postMessage({ kind: 'raster-done', id: m.id, png }),
         (err: unknown) => this.worker.postMessage({ kind: 'raster-done', id: m.id, error: String(err) }),
       );
+    } else if (m.kind === 'persist') {
+      this.saving = this.saving.then(() => this.keep(m)).catch((err: unknown) => console.warn('A run folder could not be kept in the browser:', err));
     } else if (m.kind === 'reply') {
       const resolve = this.replies.get(m.id);
       this.replies.delete(m.id);
       resolve?.(m);
     }
+  }
+
+  /** Applies the worker's changes under runs/ to the drive: removals first, then the files as they are now. */
+  private async keep(changes: { writes: KeptFile[]; removes: string[] }): Promise<void> {
+    if (!this.drive) return;
+    for (const gone of changes.removes) {
+      await this.drive.delete(gone).catch(() => undefined);
+      for (const folder of this.folders) if (folder === gone || folder.startsWith(`${gone}/`)) this.folders.delete(folder);
+    }
+    for (const file of changes.writes) {
+      await this.ensureFolder(file.path.split('/').slice(0, -1).join('/'));
+      await this.drive.save(file.path, { type: 'file', format: 'base64', content: base64Of(file.data) });
+    }
+    logDrive({ saved: changes.writes.map((w) => w.path), removed: changes.removes });
+  }
+
+  /** Makes `folder` and the folders above it in the drive, where they are missing. */
+  private async ensureFolder(folder: string): Promise<void> {
+    if (this.folders.has(folder) || !this.drive) return;
+    const there = await this.drive.get(folder, { content: false }).then((item) => item.type === 'directory', () => false);
+    if (!there) {
+      await this.ensureFolder(folder.split('/').slice(0, -1).join('/'));
+      await this.drive.save(folder, { type: 'directory' });
+    }
+    this.folders.add(folder);
   }
 
   async kernelInfoRequest(): Promise<KernelMessage.IInfoReplyMsg['content']> {

@@ -38,6 +38,11 @@ export function setSiteFiles(files: SiteFiles | undefined): void {
 export function onWrite(listener: typeof writeListener): void {
   writeListener = listener;
 }
+/** Puts a file kept from an earlier session (JupyterLite's drive) into the tree, its folders with it; not a write. */
+export function restoreFile(absolute: string, data: Uint8Array): void {
+  ensureParents(absolute);
+  tree.set(absolute, { kind: 'file', data, mtimeMs: Date.now() });
+}
 
 function abs(p: string | URL): string {
   return path.resolve(cwd, String(p));
@@ -232,5 +237,5 @@ export const promises = {
 
 export default {
   existsSync, readFileSync, writeFileSync, appendFileSync, mkdirSync, mkdtempSync, readdirSync, statSync, rmSync, unlinkSync, rmdirSync,
-  renameSync, copyFileSync, cpSync, chmodSync, createReadStream, promises, setCwd, getCwd, setSiteFiles, onWrite,
+  renameSync, copyFileSync, cpSync, chmodSync, createReadStream, promises, setCwd, getCwd, setSiteFiles, onWrite, restoreFile,
 };
