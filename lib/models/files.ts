@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { writeFolderAtomic } from '../io';
+import { writeFolderAtomic, prefetchHostFiles } from '../io';
 
 const MODEL_JSON = 'model.json';
 const WEIGHTS_BIN = 'weights.bin';
@@ -119,6 +119,7 @@ export function fileLoadHandler(dir: string): tf.io.IOHandler {
       }
       const specs: tf.io.WeightsManifestEntry[] = [];
       const buffers: Buffer[] = [];
+      await prefetchHostFiles((modelJson.weightsManifest ?? []).flatMap((group) => group.paths.map((p) => path.join(dir, p))), `the weights of ${dir}`);
       for (const group of modelJson.weightsManifest ?? []) {
         specs.push(...group.weights);
         for (const p of group.paths) {

@@ -8,7 +8,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { loadModel, saveModel } from '../models/files';
 import { encodeLog8, decodeLog8, log8Bytes, Log8Code } from '../models/log8';
-import { writeFolderAtomic } from '../io';
+import { prefetchHostFiles, writeFolderAtomic } from '../io';
 import { GanModels } from '../models/gan';
 import { GanSpec, assembleGan } from '../models/kinds';
 import { EpochLogs, EpochProgress } from './loop';
@@ -103,6 +103,7 @@ async function writeOptimizer(opt: tf.Optimizer, file: string, options: Checkpoi
 }
 
 async function readOptimizer(opt: tf.Optimizer, file: string): Promise<void> {
+  await prefetchHostFiles([`${file}.json`, `${file}.bin`], "the optimizer's state");
   const { specs, data } = unpackLog8(JSON.parse(fs.readFileSync(`${file}.json`, 'utf8')), fs.readFileSync(`${file}.bin`));
   const decoded = tf.io.decodeWeights(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength), specs);
   const ordered = Object.entries(decoded)

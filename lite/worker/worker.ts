@@ -23,6 +23,9 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { manifestListing, manifestKey, checkedSiteFile, type Listing, type ManifestEntry } from './site-files';
 import { WriteBehind, isKept, workerPathOf, type KeptFile } from './run-folders';
+import { sitePrefetch } from './site-cache';
+import { HOST_PREFETCH_GLOBAL } from '../../lib/io';
+import * as path from 'path-browserify';
 
 type Incoming =
   | { kind: 'start'; env?: Record<string, string>; cwd?: string; siteBase: string; wasmBase?: string; manifestUrl?: string; kept?: KeptFile[] }
@@ -99,6 +102,8 @@ function siteFiles(siteBase: string, manifestUrl?: string) {
     listing = manifestListing(manifest);
   }
   return {
+    manifest,
+    urlOf: (key: string) => `${siteBase}${key}`,
     read(p: string): Uint8Array | 'dir' | undefined {
       const info = listing(p);
       if (!info) return undefined;
@@ -166,7 +171,28 @@ scope.onmessage = (event) => {
       g[WASM_PATH_GLOBAL] = message.wasmBase ?? `${message.siteBase}node_modules/@tensorflow/tfjs-backend-wasm/dist/`;
       g[DISPLAY_GLOBAL] = { display: displaySink(), newDisplay: () => displaySink(`display-${++displayCount}`) };
       g[RASTER_GLOBAL] = rasteriseOnPage;
-      fs.setSiteFiles(siteFiles(message.siteBase, message.manifestUrl));
+      const site = siteFiles(message.siteBase, message.manifestUrl);
+      fs.setSiteFiles(site);
+      // Large files ahead of the library's synchronous reads: with a progress line, kept in the browser's Cache API.
+      const prefetch = sitePrefetch({
+        manifest: site.manifest,
+        urlOf: site.urlOf,
+        holds: fs.holds,
+        place: fs.restoreFile,
+        sha256Hex: (b) => bytesToHex(sha256(b)),
+        fetch: (url) => fetch(url),
+        cache: typeof caches === 'undefined' ? Promise.resolve(undefined) : caches.open('gan-lab-site-files'),
+        progress: (() => {
+          let line: ReturnType<typeof displaySink> | undefined;
+          return (text: string, done: boolean) => {
+            line ??= displaySink(`display-${++displayCount}`);
+            line.text(text);
+            if (done) line = undefined;
+          };
+        })(),
+        now: () => performance.now(),
+      });
+      g[HOST_PREFETCH_GLOBAL] = (paths: string[], what: string) => prefetch(paths.map((p) => path.resolve(fs.getCwd(), p)), what);
       fs.setCwd(message.cwd ?? '/notebooks');
       for (const file of message.kept ?? []) if (isKept(workerPathOf(file.path))) fs.restoreFile(workerPathOf(file.path), file.data);
       fs.onWrite((absolute) => keep.noteWrite(absolute));

@@ -287,7 +287,8 @@ test('Interrupt during 05\'s training run stops it after the step with a checkpo
     const reloaded = await openInLite(name, 'GAN_QUICK=1&GAN_BACKEND=wasm', page);
     const restored = (await driveLog()).flatMap((e) => e.restored ?? []);
     assert.ok(restored.some((p) => checkpointState.test(p)), `the new kernel got the run folder back: ${restored.join(', ')}`);
-    await editCell(page, codeIndexes[0], "import * as fs from 'fs';\nconst kept = JSON.parse(fs.readFileSync('" + stateFile + "', 'utf8'));\nconsole.log('after reload:', kept.epoch, kept.within?.steps ?? 0);");
+    // MNIST, fetched from the site by the first kernel, now comes from the browser's storage.
+    await editCell(page, codeIndexes[0], "import * as fs from 'fs';\nimport * as lab from 'gan-lab';\nconst kept = JSON.parse(fs.readFileSync('" + stateFile + "', 'utf8'));\nlab.data.disposeDataset(await lab.data.loadMnist({ limit: 10 }));\nconsole.log('after reload:', kept.epoch, kept.within?.steps ?? 0);");
     await page.keyboard.press('Shift+Enter');
     for (const deadline = Date.now() + 30000; ![...reloaded.log.streams.values()].some((s) => s.includes('after reload:')) && Date.now() < deadline;) {
       await page.waitForTimeout(250);
@@ -295,7 +296,12 @@ test('Interrupt during 05\'s training run stops it after the step with a checkpo
     }
     const afterReload = [...reloaded.log.streams.values()].find((s) => s.includes('after reload:')) ?? JSON.stringify(reloaded.log.firstFailure());
     assert.match(afterReload, new RegExp(`after reload: ${epoch} ${steps}`), 'the same checkpoint, after the reload');
-    console.log(`# lite reload: ${restored.length} files of the run folder came back from the browser's storage; checkpoint after epoch ${epoch}, ${steps} steps`);
+    const shownTexts = (await page.evaluate(() => (window as unknown as { __tsKernelLog: KernelMessage[] }).__tsKernelLog))
+      .filter((m) => m.msgType === 'display_data' || m.msgType === 'update_display_data')
+      .map((m) => String((m.content as { data?: Record<string, unknown> }).data?.['text/plain'] ?? ''));
+    const dataLine = shownTexts.filter((t) => t.startsWith('MNIST: ')).at(-1) ?? '';
+    assert.match(dataLine, /^MNIST: \d+\.\d MB from this browser's storage/, `MNIST came from the browser's storage after the reload: ${shownTexts.join(' | ').slice(0, 500)}`);
+    console.log(`# lite reload: ${restored.length} files of the run folder came back from the browser's storage; checkpoint after epoch ${epoch}, ${steps} steps; ${dataLine}`);
   } finally {
     await page.close();
   }

@@ -38,7 +38,11 @@ export function setSiteFiles(files: SiteFiles | undefined): void {
 export function onWrite(listener: typeof writeListener): void {
   writeListener = listener;
 }
-/** Puts a file kept from an earlier session (JupyterLite's drive) into the tree, its folders with it; not a write. */
+/** True when the tree holds `absolute` already (no read through to the site). */
+export function holds(absolute: string): boolean {
+  return tree.has(absolute);
+}
+/** Puts a file into the tree, its folders with it, without it counting as a write: one kept from an earlier session (JupyterLite's drive), or a site file fetched ahead. */
 export function restoreFile(absolute: string, data: Uint8Array): void {
   ensureParents(absolute);
   tree.set(absolute, { kind: 'file', data, mtimeMs: Date.now() });
@@ -237,5 +241,5 @@ export const promises = {
 
 export default {
   existsSync, readFileSync, writeFileSync, appendFileSync, mkdirSync, mkdtempSync, readdirSync, statSync, rmSync, unlinkSync, rmdirSync,
-  renameSync, copyFileSync, cpSync, chmodSync, createReadStream, promises, setCwd, getCwd, setSiteFiles, onWrite, restoreFile,
+  renameSync, copyFileSync, cpSync, chmodSync, createReadStream, promises, setCwd, getCwd, setSiteFiles, onWrite, restoreFile, holds,
 };
