@@ -81,12 +81,15 @@ test('DenseBincount (tf.layers.categoryEncoding) runs on native and equals cpu: 
   assert.equal(onNative[2].values[1], 2.5);   // weights of the two 1s: 0.5 + 2
 });
 
-test('backend names: webgl (or gpu) is known, and in Node it is refused with what to choose instead', async () => {
+test('backend names: webgpu and webgl (or gpu) are known, and in Node they are refused with what to choose instead', async () => {
   assert.equal(parseBackendName('webgl'), 'webgl');
   assert.equal(parseBackendName('GPU'), 'webgl');
-  assert.throws(() => parseBackendName('metal'), /Unknown backend "metal": use one of native, webgl, wasm, cpu/);
+  assert.equal(parseBackendName('WebGPU'), 'webgpu');
+  assert.throws(() => parseBackendName('metal'), /Unknown backend "metal": use one of native, webgpu, webgl, wasm, cpu/);
   const before = tf.getBackend();
   await assert.rejects(initBackend('webgl', { verbose: false }), /webgl runs only in a browser \(the lessons in JupyterLite\); here choose native or wasm/);
+  await assert.rejects(initBackend('webgpu', { verbose: false }), /webgpu runs only in a browser \(the lessons in JupyterLite\); here choose native or wasm/);
   assert.equal(tf.getBackend(), before, 'the refused choice left the backend as it was');
+  assert.equal(describeBackend({ name: 'webgpu', tfName: 'webgpu', threads: 0, reason: 'a test' }), 'Backend: webgpu (the GPU) because a test.');
   assert.equal(describeBackend({ name: 'webgl', tfName: 'webgl', threads: 0, reason: 'a test' }), 'Backend: webgl (the GPU) because a test.');
 });

@@ -4,28 +4,29 @@
  * Order of preference in Node: the native TensorFlow binding (`tfjs-node`, installed as the
  * optional dependency alias `tfjs-node-native`) when it loads; else WebAssembly with this
  * project's training kernels; else the pure-JavaScript `cpu` backend (correct but very slow).
- * In a browser (the JupyterLite kernel): the GPU through WebGL when it renders float32; else
- * WebAssembly; else cpu. `GAN_BACKEND=native|webgl|wasm|cpu` overrides the choice.
+ * In a browser (the JupyterLite kernel): the GPU through WebGPU where the browser has it (and the
+ * kernel registered tfjs's WebGPU backend); else through WebGL when it renders float32; else
+ * WebAssembly; else cpu. `GAN_BACKEND=native|webgpu|webgl|wasm|cpu` overrides the choice.
  */
 import * as tf from '@tensorflow/tfjs';
 import { installLeanBackprop } from './tape';
 import { registerNativeDenseBincount } from './kernels/native-dense-bincount';
 import * as os from 'os';
 
-export type BackendName = 'native' | 'webgl' | 'wasm' | 'cpu';
+export type BackendName = 'native' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
 export interface BackendInfo {
   /** Our name for the backend. */
   name: BackendName;
   /** The name TensorFlow.js uses (`tensorflow`, `wasm`, `cpu`). */
   tfName: string;
-  /** Worker threads doing the math (1 for cpu; 0 for webgl: the GPU does it). */
+  /** Worker threads doing the math (1 for cpu; 0 for webgpu and webgl: the GPU does it). */
   threads: number;
   /** One sentence: why this backend was chosen. */
   reason: string;
 }
 
-const TF_NAME: Record<BackendName, string> = { native: 'tensorflow', webgl: 'webgl', wasm: 'wasm', cpu: 'cpu' };
+const TF_NAME: Record<BackendName, string> = { native: 'tensorflow', webgpu: 'webgpu', webgl: 'webgl', wasm: 'wasm', cpu: 'cpu' };
 
 /** The environment variable that overrides the automatic choice. */
 export const BACKEND_ENV = 'GAN_BACKEND';
@@ -37,8 +38,8 @@ export function parseBackendName(value: string): BackendName {
   const v = value.trim().toLowerCase();
   if (v === 'native' || v === 'tensorflow' || v === 'node' || v === 'tfjs-node') return 'native';
   if (v === 'webgl' || v === 'gpu') return 'webgl';
-  if (v === 'wasm' || v === 'cpu') return v;
-  throw new Error(`Unknown backend "${value}": use one of native, webgl, wasm, cpu (for example ${BACKEND_ENV}=wasm).`);
+  if (v === 'webgpu' || v === 'wasm' || v === 'cpu') return v;
+  throw new Error(`Unknown backend "${value}": use one of native, webgpu, webgl, wasm, cpu (for example ${BACKEND_ENV}=wasm).`);
 }
 
 /**
@@ -61,13 +62,21 @@ export function nativeBindingProblem(): string | undefined {
   return tf.findBackend('tensorflow') ? undefined : 'tfjs-node-native loaded but registered no "tensorflow" backend';
 }
 
-/** True in a browser page or worker (the JupyterLite kernel), where WebGL may reach the GPU. */
+/** True in a browser page or worker (the JupyterLite kernel), where WebGPU or WebGL may reach the GPU. */
 function inBrowser(): boolean {
   return tf.env().getBool('IS_BROWSER');
 }
 
 async function activate(name: BackendName, threads?: number): Promise<number> {
   installLeanBackprop();
+  if (name === 'webgpu') {
+    if (!inBrowser()) throw new Error('webgpu runs only in a browser (the lessons in JupyterLite); here choose native or wasm.');
+    if (!tf.findBackendFactory('webgpu')) throw new Error('this kernel was built without tfjs\'s WebGPU backend');
+    if (!(globalThis.navigator as { gpu?: unknown } | undefined)?.gpu) throw new Error('this browser has no WebGPU');
+    if (!(await tf.setBackend('webgpu'))) throw new Error('WebGPU found no GPU adapter in this browser');
+    await tf.ready();
+    return 0;
+  }
   if (name === 'webgl') {
     if (!inBrowser()) throw new Error('webgl runs only in a browser (the lessons in JupyterLite); here choose native or wasm.');
     if (!(await tf.setBackend('webgl'))) throw new Error('WebGL did not start in this browser');
@@ -134,27 +143,34 @@ export async function initBackend(preference?: BackendName | string, options: In
   return info;
 }
 
-/** The browser's choice: the GPU through WebGL, else wasm, else cpu, each with why. */
+/** The browser's choice: the GPU through WebGPU, else through WebGL, else wasm, else cpu, each with why. */
 async function browserBackend(threads?: number): Promise<BackendInfo> {
+  let noWebGpu: string;
+  try {
+    await activate('webgpu');
+    return { name: 'webgpu', tfName: 'webgpu', threads: 0, reason: 'WebGPU reached this machine\'s GPU, the fastest backend in a browser' };
+  } catch (err) {
+    noWebGpu = (err as Error).message;
+  }
   let noGpu: string;
   try {
     await activate('webgl');
-    return { name: 'webgl', tfName: 'webgl', threads: 0, reason: 'WebGL reached this machine\'s GPU (float32), the fastest backend in a browser' };
+    return { name: 'webgl', tfName: 'webgl', threads: 0, reason: `no WebGPU (${noWebGpu}); WebGL reached this machine's GPU (float32) instead` };
   } catch (err) {
-    noGpu = (err as Error).message;
+    noGpu = `no WebGPU (${noWebGpu}), no GPU through WebGL (${(err as Error).message})`;
   }
   try {
     const wasmThreads = await activate('wasm', threads);
-    return { name: 'wasm', tfName: 'wasm', threads: wasmThreads, reason: `no GPU through WebGL (${noGpu}); WebAssembly with this project's training kernels instead` };
+    return { name: 'wasm', tfName: 'wasm', threads: wasmThreads, reason: `${noGpu}; WebAssembly with this project's training kernels instead` };
   } catch (err) {
     await activate('cpu');
-    return { name: 'cpu', tfName: 'cpu', threads: 1, reason: `no GPU through WebGL (${noGpu}) and wasm failed (${(err as Error).message}); cpu is correct but slow` };
+    return { name: 'cpu', tfName: 'cpu', threads: 1, reason: `${noGpu}, and wasm failed (${(err as Error).message}); cpu is correct but slow` };
   }
 }
 
 /** How a backend's workers read: "2 threads", "1 thread", or "the GPU". */
 export function describeWorkers(info: Pick<BackendInfo, 'name' | 'threads'>): string {
-  if (info.name === 'webgl') return 'the GPU';
+  if (info.name === 'webgl' || info.name === 'webgpu') return 'the GPU';
   return `${info.threads} thread${info.threads === 1 ? '' : 's'}`;
 }
 

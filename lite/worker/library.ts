@@ -5,6 +5,8 @@
  * scripts/build-lite.mjs, with Node's modules replaced by lite/worker/shims/.
  */
 import * as tf from '@tensorflow/tfjs';
+// Registers tfjs's WebGPU backend, the first choice of lab.setup where the browser has WebGPU.
+import '@tensorflow/tfjs-backend-webgpu';
 import { Buffer } from 'buffer';
 import * as lab from '../../lib/index';
 import * as fs from './shims/fs';

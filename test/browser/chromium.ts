@@ -12,9 +12,10 @@ export function chromiumPath(): string {
   return found;
 }
 
-export async function launchChromium(): Promise<Browser> {
+/** `extraArgs`: `--enable-unsafe-webgpu` gives headless Chromium on Linux WebGPU (on SwiftShader, the CPU). */
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   // --no-sandbox: CI containers run as root, where Chromium's sandbox cannot start.
-  return chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  return chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--disable-dev-shm-usage', ...extraArgs] });
 }
 
 export function screenshotPath(name: string): string {

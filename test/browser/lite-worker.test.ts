@@ -97,7 +97,7 @@ before(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
+  browser = await launchChromium(['--enable-unsafe-webgpu']);   // WebGPU on SwiftShader: the kernel's first choice can be tested
 });
 
 after(async () => {
@@ -143,12 +143,18 @@ for (const notebook of ['10-latent-space.ipynb']) {
   });
 }
 
-test('without GAN_BACKEND the browser kernel trains on the GPU through WebGL, and its gradients match cpu', { timeout: 5 * 60000 }, async (t) => {
-  const page = await openKernel({});
+// Without GAN_BACKEND the kernel takes WebGPU where the browser has it; GAN_BACKEND=webgl stands for a browser without WebGPU.
+const GPU_CASES = [
+  { backend: 'webgpu', label: 'WebGPU', env: {} as Record<string, string>, why: "the browser's GPU" },
+  { backend: 'webgl', label: 'WebGL', env: { GAN_BACKEND: 'webgl' }, why: 'GAN_BACKEND=webgl' },
+];
+for (const gpu of GPU_CASES) {
+test(`${gpu.label}: the browser kernel trains on the GPU${gpu.backend === 'webgpu' ? ' (its first choice)' : ''}, and its gradients match cpu`, { timeout: 5 * 60000 }, async (t) => {
+  const page = await openKernel(gpu.env);
   try {
     const cells = [
       "import * as tf from '@tensorflow/tfjs';\nimport * as lab from 'gan-lab';\nawait lab.setup({ seed: 1 });",
-      // One discriminator gradient of tutorial 000's network on a fixed batch, on WebGL and on cpu.
+      // One discriminator gradient of tutorial 000's network on a fixed batch, on the GPU and on cpu.
       `const gradsOn = async (backend: string) => {
   await tf.setBackend(backend);
   tf.util.assert(tf.getBackend() === backend, () => 'no ' + backend);
@@ -160,13 +166,13 @@ test('without GAN_BACKEND the browser kernel trains on the GPU through WebGL, an
   tf.dispose([x, grads]); d.dispose();
   return flat;
 };
-const onGpu = await gradsOn('webgl');
+const onGpu = await gradsOn('${gpu.backend}');
 const onCpu = await gradsOn('cpu');
 let worst = 0;
 for (let i = 0; i < onCpu.length; i++) worst = Math.max(worst, Math.abs(onGpu[i] - onCpu[i]) / (Math.abs(onCpu[i]) + 1e-3));
-console.log('webgl against cpu, worst relative difference: ' + worst.toExponential(2) + ' over ' + onCpu.length + ' gradients');`,
-      // A whole training step of the library on WebGL.
-      `await tf.setBackend('webgl');
+console.log('${gpu.backend} against cpu, worst relative difference: ' + worst.toExponential(2) + ' over ' + onCpu.length + ' gradients');`,
+      // A whole training step of the library on the GPU.
+      `await tf.setBackend('${gpu.backend}');
 const stepModels = lab.buildSystem(lab.getSystem('dcgan-mnist'));
 const stepLosses = await lab.trainStep(stepModels, tf.randomUniform([8, 28, 28, 1], 0, 1) as tf.Tensor4D, { generatorBatch: 16 });
 console.log('a training step on ' + tf.getBackend() + ': d_loss ' + stepLosses.dLoss.toFixed(3) + ', g_loss ' + stepLosses.gLoss.toFixed(3));`,
@@ -176,16 +182,17 @@ console.log('a training step on ' + tf.getBackend() + ': d_loss ' + stepLosses.d
       assert.equal(reply.status, 'ok', `${reply.ename}: ${reply.evalue}`);
     }
     const text = (await outputs(page)).filter((o) => o.kind === 'stream').map((o) => o.text).join('');
-    assert.match(text, /Backend webgl \(the GPU; the browser's GPU\)/, `lab.setup chose WebGL and said so: ${text.slice(0, 300)}`);
+    assert.match(text, new RegExp(`Backend ${gpu.backend} \\(the GPU; ${gpu.why}\\)`), `lab.setup chose ${gpu.label} and said so: ${text.slice(0, 300)}`);
     const worst = Number(/worst relative difference: (\S+)/.exec(text)?.[1]);
-    assert.ok(worst < 1e-3, `WebGL's gradients differ from cpu's by ${worst} (relative)`);
-    const [, dLoss, gLoss] = /a training step on webgl: d_loss (\S+), g_loss (\S+)/.exec(text) ?? [];
-    assert.ok(Number.isFinite(Number(dLoss)) && Number.isFinite(Number(gLoss)), `no finite losses from a training step on WebGL: ${text.slice(-300)}`);
-    t.diagnostic(`WebGL (SwiftShader here) against cpu: worst relative gradient difference ${worst.toExponential(2)}; a dcgan-mnist step: d_loss ${dLoss}, g_loss ${gLoss}`);
+    assert.ok(worst < 1e-3, `${gpu.label}'s gradients differ from cpu's by ${worst} (relative)`);
+    const [, dLoss, gLoss] = new RegExp(`a training step on ${gpu.backend}: d_loss (\\S+), g_loss (\\S+)`).exec(text) ?? [];
+    assert.ok(Number.isFinite(Number(dLoss)) && Number.isFinite(Number(gLoss)), `no finite losses from a training step on ${gpu.label}: ${text.slice(-300)}`);
+    t.diagnostic(`${gpu.label} (SwiftShader here) against cpu: worst relative gradient difference ${worst.toExponential(2)}; a dcgan-mnist step: d_loss ${dLoss}, g_loss ${gLoss}`);
   } finally {
     await page.close();
   }
 });
+}
 
 test('Interrupt abandons a cell that does not listen (KeyboardInterrupt), and the kernel runs the next cell', { timeout: 2 * 60000 }, async () => {
   const page = await openKernel();
