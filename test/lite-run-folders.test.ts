@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as shim from '../lite/worker/shims/fs';
 import { WriteBehind, isKept, type DriveChanges } from '../lite/worker/run-folders';
+import { saveOrder } from '../lite/kernel/src/save-order';
 
 function keptTree(delayMs = 1000) {
   const sent: DriveChanges[] = [];
@@ -20,16 +21,18 @@ function keptTree(delayMs = 1000) {
   return { keep, sent };
 }
 
-test('what is kept: files under /runs/, not hidden temporary folders, not the run lock', () => {
+test('what is kept: files under /runs/, not temporary names, not the run lock', () => {
   assert.ok(isKept('/runs/notebook-dcgan-mnist-class/log.csv'));
   assert.ok(isKept('/runs/notebook-dcgan-mnist-class/checkpoint/state.json'));
   assert.ok(!isKept('/runs/notebook-dcgan-mnist-class/.checkpoint.tmp-abc/state.json'));
   assert.ok(!isKept('/runs/notebook-dcgan-mnist-class/run.lock'));
+  assert.ok(!isKept('/runs/notebook-dcgan-mnist-class/log.csv.tmp-12-1733390000000'), "writeFileAtomic's temporary file");
+  assert.ok(!isKept('/runs/notebook-dcgan-mnist-class/checkpoint.old-12/state.json'), "writeFolderAtomic's replaced folder");
   assert.ok(!isKept('/notebooks/scratch.txt'));
   assert.ok(!isKept('/runsx/a'));
 });
 
-test('a checkpoint written atomically reaches the drive under its final name only, the folder it replaced removed whole', () => {
+test('a checkpoint written atomically reaches the drive under its final name only; the folder it replaced never does, and a folder removed goes whole', () => {
   shim.setCwd('/notebooks');
   const { keep, sent } = keptTree();
   const run = '/runs/notebook-training-class';
@@ -57,8 +60,8 @@ test('a checkpoint written atomically reaches the drive under its final name onl
     'runs/notebook-training-class/log.csv',
   ]);
   assert.equal(new TextDecoder().decode(changes.writes[0].data), '{"epoch":2}', 'the files as they are at the flush');
-  assert.deepEqual(changes.removes, ['runs/notebook-training-class/checkpoint.old-1'], 'the old folder goes whole, not file by file');
-  assert.ok(changes.writes.every((w) => !w.path.includes('.tmp-') && !w.path.endsWith('run.lock')));
+  assert.deepEqual(changes.removes, [], 'the replaced folder, under a temporary name, never reached the drive');
+  assert.ok(changes.writes.every((w) => !w.path.includes('.tmp-') && !w.path.includes('.old-') && !w.path.endsWith('run.lock')));
 
   // A run started afresh removes the folder: one removal for all of it.
   shim.rmSync(run, { recursive: true, force: true });
@@ -68,7 +71,7 @@ test('a checkpoint written atomically reaches the drive under its final name onl
   assert.equal(sent.length, 0, 'nothing new, nothing sent');
 });
 
-test('writes go to the drive together a moment after the last one, and kept files come back into a new kernel without being sent again', async () => {
+test('writes go to the drive together a second after the first one, and kept files come back into a new kernel without being sent again', async () => {
   const { sent } = keptTree(20);
   shim.mkdirSync('/runs/r', { recursive: true });
   shim.writeFileSync('/runs/r/a.png', new Uint8Array([137, 80]));
@@ -83,4 +86,16 @@ test('writes go to the drive together a moment after the last one, and kept file
   assert.deepEqual(shim.readdirSync('/runs/kept'), ['checkpoint'], 'its folders with it');
   await new Promise((resolve) => setTimeout(resolve, 60));
   assert.equal(sent.length, 1, 'a restored file is not a write');
+});
+
+test('the page saves a checkpoint so that a batch cut short never pairs a state with other weights: state.json deleted first, written last', () => {
+  const file = (p: string) => ({ path: p, data: new Uint8Array([1]) });
+  const { first, files } = saveOrder([
+    file('runs/r/checkpoint/discriminator/weights.bin'),
+    file('runs/r/checkpoint/state.json'),
+    file('runs/r/log.csv'),
+    file('runs/r/checkpoint/optimizer-gan.bin'),
+  ]);
+  assert.deepEqual(first, ['runs/r/checkpoint/state.json']);
+  assert.deepEqual(files.map((f) => f.path), ['runs/r/checkpoint/discriminator/weights.bin', 'runs/r/log.csv', 'runs/r/checkpoint/optimizer-gan.bin', 'runs/r/checkpoint/state.json']);
 });

@@ -19,7 +19,11 @@ function site(files: Record<string, Uint8Array>) {
   const cache = {
     match: async (key: RequestInfo | URL) => (stored.has(String(key)) ? new Response(stored.get(String(key))!.slice()) : undefined),
     put: async (key: RequestInfo | URL, response: Response) => { stored.set(String(key), new Uint8Array(await response.arrayBuffer())); },
-    delete: async (key: RequestInfo | URL) => stored.delete(String(key)),
+    delete: async (key: RequestInfo | URL, options?: CacheQueryOptions) => {
+      const matches = [...stored.keys()].filter((k) => (options?.ignoreSearch ? k.split('?')[0] === String(key).split('?')[0] : k === String(key)));
+      matches.forEach((k) => stored.delete(k));
+      return matches.length > 0;
+    },
   };
   const fetched: string[] = [];
   const served = { ...files };
@@ -93,9 +97,18 @@ test('a damaged cached copy is fetched again; a damaged site file is refused wit
   assert.equal(quiet.lines.length, 0, 'no progress line under 1 MB');
   assert.ok(quiet.placed.has('/data/classifiers/mnist/weights.bin'));
 
+  // A site rebuilt with other weights: the new version is fetched and the old copy leaves the cache.
+  const rebuilt = bytes(2_000_000, 5);
+  s.served['data/pretrained/x/weights.bin'] = rebuilt;
+  s.manifest['data/pretrained/x/weights.bin'] = { bytes: rebuilt.length, sha256: sha256Hex(rebuilt) };
+  await s.kernel().prefetch(['/data/pretrained/x/weights.bin'], 'x');
+  assert.deepEqual([...s.stored.keys()].filter((k) => k.includes('pretrained/x/')), [`http://site/gan-data/data/pretrained/x/weights.bin?sha256=${sha256Hex(rebuilt)}`], 'one copy, the new one');
+
   s.stored.clear();
   s.served['data/pretrained/x/weights.bin'] = bytes(2_000_000, 9);
-  await assert.rejects(s.kernel().prefetch(['/data/pretrained/x'], 'x'), /data\/pretrained\/x\/weights\.bin is damaged.*rebuild and publish it again/);
+  const damaged = s.kernel();
+  await assert.rejects(damaged.prefetch(['/data/pretrained/x'], 'x'), /data\/pretrained\/x\/weights\.bin is damaged.*rebuild and publish it again/);
+  assert.deepEqual(damaged.lines.at(-1), ['x: stopped after 2.0 of 2.0 MB', true], 'the progress line ends, saying where it stopped');
   delete s.served['data/pretrained/x/weights.bin'];
   await assert.rejects(s.kernel().prefetch(['/data/pretrained/x'], 'x'), /could not be fetched \(HTTP 404.*rebuild and publish the site/);
 });

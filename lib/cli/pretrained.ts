@@ -55,7 +55,7 @@ async function shipCheckpointOnly(run: string, state: CheckpointState, system: G
   const infoFile = path.join(dir, 'info.json');
   if (!fs.existsSync(infoFile)) throw new Error(`${system.name} has no shipped generator in ${dir}: ship it with its checkpoint (npm run pretrained -- --run ${run} --with-checkpoint).`);
   const info = JSON.parse(fs.readFileSync(infoFile, 'utf8')) as PretrainedInfo;
-  if (info.trainedAt !== state.savedAt) throw new Error(`The generator shipped in ${dir} was trained at ${info.trainedAt}, but ${run}'s checkpoint was saved at ${state.savedAt}: they are not the same networks, and a checkpoint must continue the shipped generator. Ship both from the run: npm run pretrained -- --run ${run} --with-checkpoint`);
+  if (info.trainedAt !== state.savedAt) throw new Error(`The generator shipped in ${dir} was trained at ${info.trainedAt ?? 'an unrecorded time'}, but ${run}'s checkpoint was saved at ${state.savedAt}: they are not the same networks, and a checkpoint must continue the shipped generator. Ship both from the run: npm run pretrained -- --run ${run} --with-checkpoint`);
   await shipCheckpoint(run, dir, state, system);
   console.log(`Shipped ${run}'s checkpoint (epoch ${state.epoch}) beside ${dir}'s generator: ${(folderBytes(checkpointDir(dir)) / 1e6).toFixed(1)} MB; data/pretrained/ now ${(folderBytes(path.dirname(dir)) / 1e6).toFixed(1)} MB.`);
 }

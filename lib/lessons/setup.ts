@@ -89,7 +89,7 @@ function shortReason(info: BackendInfo): string {
   if (info.reason.startsWith('requested')) return 'requested';
   if (info.name === 'native') return 'native TensorFlow';
   if (info.name === 'webgl' || info.name === 'webgpu') return 'the browser\'s GPU';
-  if (info.name === 'wasm') return info.reason.startsWith('no GPU') ? 'no GPU through WebGL' : 'tfjs-node not available';
+  if (info.name === 'wasm') return info.reason.startsWith('no WebGPU') ? 'no GPU through WebGPU or WebGL' : 'tfjs-node not available';
   return 'wasm failed to load: slow';
 }
 

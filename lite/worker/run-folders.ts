@@ -8,8 +8,9 @@
  * Write-behind: a write marks its path; a second later (or when a cell ends) the marked paths go
  * to the page as they are then, so the many files of one checkpoint travel together and a
  * folder written atomically (a hidden temporary folder, then renamed) arrives under its final
- * name only. Not kept: hidden paths (those temporary folders) and `run.lock` (a lock belongs to
- * a live kernel; kept, it would lock the folder against the next one).
+ * name only. Not kept: temporary names (hidden folders, `.tmp-` files, a replaced `.old-` folder)
+ * and `run.lock` (a lock belongs to a live kernel; kept, it would lock the folder against the
+ * next one).
  */
 import * as path from 'path-browserify';
 
@@ -35,10 +36,13 @@ export interface FileTree {
   exists(absolute: string): boolean;
 }
 
+/** lib/io.ts's temporary names: `x.tmp-<pid>-<time>` (a file written atomically) and `checkpoint.old-<pid>` (a folder replaced). */
+const TEMPORARY = /\.tmp-|\.old-\d+$/;
+
 export function isKept(absolute: string): boolean {
   if (!absolute.startsWith(`${KEPT_ROOT}/`)) return false;
   const segments = absolute.slice(KEPT_ROOT.length + 1).split('/');
-  return !segments.some((s) => s.startsWith('.')) && segments.at(-1) !== 'run.lock';
+  return !segments.some((s) => s.startsWith('.') || TEMPORARY.test(s)) && segments.at(-1) !== 'run.lock';
 }
 
 export function drivePathOf(absolute: string): string {

@@ -64,19 +64,26 @@ export function sitePrefetch(deps: SiteCacheDeps): (paths: string[], what: strin
       deps.progress(`${what}: ${megabytes(done)} of ${megabytes(total)} MB`, false);
     };
     show();
-    for (const key of wanted) {
-      const entry = deps.manifest[key];
-      const cacheKey = `${deps.urlOf(key)}?sha256=${entry.sha256}`;
-      let bytes = await cachedCopy(cache, cacheKey, key, entry, deps);
-      if (bytes) {
-        fromCache += bytes.length;
-        done += bytes.length;
-      } else {
-        bytes = checkedSiteFile(key, await download(deps, key, (n) => { done += n; show(); }), entry, deps.sha256Hex);
-        await cache?.put(cacheKey, new Response(bytes.slice())).catch(() => undefined);   // full storage: fetched again next time
+    try {
+      for (const key of wanted) {
+        const entry = deps.manifest[key];
+        const cacheKey = `${deps.urlOf(key)}?sha256=${entry.sha256}`;
+        let bytes = await cachedCopy(cache, cacheKey, key, entry, deps);
+        if (bytes) {
+          fromCache += bytes.length;
+          done += bytes.length;
+        } else {
+          bytes = checkedSiteFile(key, await download(deps, key, (n) => { done += n; show(); }), entry, deps.sha256Hex);
+          // Copies of other versions of the file (a site rebuilt with other data) go; a full storage: fetched again next time.
+          await cache?.delete(deps.urlOf(key), { ignoreSearch: true }).catch(() => undefined);
+          await cache?.put(cacheKey, new Response(bytes.slice())).catch(() => undefined);
+        }
+        deps.place(`/${key}`, bytes);
+        show();
       }
-      deps.place(`/${key}`, bytes);
-      show();
+    } catch (err) {
+      if (shown) deps.progress(`${what}: stopped after ${megabytes(done)} of ${megabytes(total)} MB`, true);
+      throw err;
     }
     if (!shown) return;
     const seconds = ((deps.now() - started) / 1000).toFixed(1);

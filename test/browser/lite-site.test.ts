@@ -244,6 +244,8 @@ test('Interrupt during 05\'s training run stops it after the step with a checkpo
       await sync();
     }
     const repliesBefore = log.replies.size;
+    // What the kernel had kept in the drive before the Interrupt (an earlier epoch's checkpoint): the reload must wait for later batches.
+    const driveBatchesBefore = (await page.evaluate(() => (window as unknown as { __tsKernelDrive: unknown[] }).__tsKernelDrive)).length;
     const interruptedAt = Date.now();
     await page.click('.lm-MenuBar-item:has-text("Kernel")');
     await page.click('.lm-Menu-item[data-command="kernelmenu:interrupt"]');
@@ -280,7 +282,8 @@ test('Interrupt during 05\'s training run stops it after the step with a checkpo
     // The run folder is kept in JupyterLite's drive: a reload gives it to the new kernel, so `resume: true` can continue it.
     const checkpointState = /^runs\/notebook-[^/]+\/checkpoint\/state\.json$/;
     const driveLog = () => page.evaluate(() => (window as unknown as { __tsKernelDrive: Array<Record<string, string[]>> }).__tsKernelDrive);
-    for (const deadline = Date.now() + 30000; !(await driveLog()).some((e) => e.saved?.some((p) => checkpointState.test(p)));) {
+    // The stopped run's checkpoint reaches the drive in a batch after the Interrupt; and the check cell's own run made none.
+    for (const deadline = Date.now() + 30000; !(await driveLog()).slice(driveBatchesBefore).some((e) => e.saved?.some((p) => checkpointState.test(p)));) {
       if (Date.now() > deadline) assert.fail(`the checkpoint never reached the drive: ${JSON.stringify(await driveLog()).slice(0, 500)}; the page said: ${pageWarnings.join(' | ').slice(0, 2000)}`);
       await page.waitForTimeout(250);
     }

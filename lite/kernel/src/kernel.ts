@@ -9,6 +9,7 @@
  */
 import { BaseKernel, type IKernel } from '@jupyterlite/services';
 import type { KernelMessage } from '@jupyterlab/services';
+import { saveOrder, type KeptFile } from './save-order';
 
 export interface TsKernelOptions extends IKernel.IOptions {
   /** The worker script (build/lite/bundle/worker.js, served with the extension). */
@@ -31,10 +32,6 @@ export interface RunDrive {
   delete(path: string): Promise<void>;
 }
 
-interface KeptFile {
-  path: string;
-  data: Uint8Array;
-}
 
 /** The folder of the drive that holds run folders (the worker's `/runs`). */
 const KEPT_FOLDER = 'runs';
@@ -61,14 +58,34 @@ function base64Of(bytes: Uint8Array): string {
   return btoa(s);
 }
 
-/** Every file under `folder` in the drive, with its bytes ([] when there is no such folder). */
-async function readKept(drive: RunDrive, folder: string): Promise<KeptFile[]> {
+/**
+ * Every file under `folder` in the drive, with its bytes; `unread` collects the paths that could
+ * not be read (skipped, so that one damaged file does not hide every other run).
+ */
+async function readKept(drive: RunDrive, folder: string, unread: string[]): Promise<KeptFile[]> {
   const item = await drive.get(folder, { content: true }).catch(() => undefined);
-  if (!item) return [];
-  if (item.type !== 'directory') return [{ path: item.path, data: bytesOf(item) }];
+  if (!item) {
+    if (folder !== KEPT_FOLDER) unread.push(folder);
+    return [];
+  }
+  if (item.type !== 'directory') {
+    try {
+      return [{ path: item.path, data: bytesOf(item) }];
+    } catch {
+      unread.push(item.path);
+      return [];
+    }
+  }
   const inside = (item.content as Array<{ path: string }>) ?? [];
-  return (await Promise.all(inside.map((child) => readKept(drive, child.path)))).flat();
+  return (await Promise.all(inside.map((child) => readKept(drive, child.path, unread)))).flat();
 }
+
+/**
+ * The drive's writes of every kernel of this page, one batch after another: a kernel started
+ * after a restart reads the drive only once the kernel before it has saved what it sent.
+ */
+let pendingSaves: Promise<void> = Promise.resolve();
+
 
 type FromWorker =
   | { kind: 'ready' }
@@ -111,9 +128,9 @@ export class TsKernel extends BaseKernel {
   private readonly replies = new Map<number, (reply: Reply) => void>();
   private count = 0;
   private readonly drive: RunDrive | undefined;
-  /** The drive's writes, one batch after another in the worker's order. */
-  private saving: Promise<void> = Promise.resolve();
-  /** Folders known to exist in the drive (JupyterLite saves a file only into an existing folder). */
+  /** Said in the first cell's output: run folders that could not be read back from the drive. */
+  private restoreNote: string | undefined;
+  /** Folders known to exist in the drive (JupyterLite 0.8's save refuses a file whose folder is missing: "Directory does not exist"). */
   private readonly folders = new Set<string>(['']);
 
   constructor(options: TsKernelOptions) {
@@ -135,8 +152,11 @@ export class TsKernel extends BaseKernel {
     const cwd = `/${options.location ?? ''}`.replace(/\/+$/, '') || '/';
     this.drive = options.drive;
     // The run folders kept by earlier kernels (a reload, a restart) go to the worker with `start`.
-    const kept = this.drive ? readKept(this.drive, KEPT_FOLDER).catch((err: unknown) => { console.warn('The run folders kept in the browser could not be read:', err); return []; }) : Promise.resolve([]);
+    const unread: string[] = [];
+    const drive = this.drive;
+    const kept = drive ? pendingSaves.then(() => readKept(drive, KEPT_FOLDER, unread)) : Promise.resolve([]);
     void kept.then((files) => {
+      if (unread.length) this.restoreNote = `These files of your run folders could not be read back from the browser's storage and are missing in this kernel: ${unread.join(', ')}. A run that needs them starts afresh.\n`;
       logDrive({ restored: files.map((f) => f.path) });
       this.worker.postMessage({ kind: 'start', env: options.env, cwd, siteBase: options.dataBase, wasmBase: options.wasmBase, manifestUrl: options.manifestUrl, kept: files });
     });
@@ -182,7 +202,10 @@ export class TsKernel extends BaseKernel {
         (err: unknown) => this.worker.postMessage({ kind: 'raster-done', id: m.id, error: String(err) }),
       );
     } else if (m.kind === 'persist') {
-      this.saving = this.saving.then(() => this.keep(m)).catch((err: unknown) => console.warn('A run folder could not be kept in the browser:', err));
+      pendingSaves = pendingSaves.then(() => this.keep(m)).catch((err: unknown) => {
+        // Said where the student looks: under the cell that is running (or ran last).
+        this.stream({ name: 'stderr', text: `Your run folder could not be kept in the browser's storage (${String((err as Error)?.message ?? err)}): it lives in this kernel until the page closes. Free space by deleting old folders under runs/ in the file browser.\n` });
+      });
     } else if (m.kind === 'reply') {
       const resolve = this.replies.get(m.id);
       this.replies.delete(m.id);
@@ -193,11 +216,12 @@ export class TsKernel extends BaseKernel {
   /** Applies the worker's changes under runs/ to the drive: removals first, then the files as they are now. */
   private async keep(changes: { writes: KeptFile[]; removes: string[] }): Promise<void> {
     if (!this.drive) return;
-    for (const gone of changes.removes) {
+    const { first, files } = saveOrder(changes.writes);
+    for (const gone of [...changes.removes, ...first]) {
       await this.drive.delete(gone).catch(() => undefined);
       for (const folder of this.folders) if (folder === gone || folder.startsWith(`${gone}/`)) this.folders.delete(folder);
     }
-    for (const file of changes.writes) {
+    for (const file of files) {
       await this.ensureFolder(file.path.split('/').slice(0, -1).join('/'));
       await this.drive.save(file.path, { type: 'file', format: 'base64', content: base64Of(file.data) });
     }
@@ -229,6 +253,10 @@ export class TsKernel extends BaseKernel {
 
   async executeRequest(content: KernelMessage.IExecuteRequestMsg['content']): Promise<KernelMessage.IExecuteReplyMsg['content']> {
     await this.ready;
+    if (this.restoreNote) {
+      this.stream({ name: 'stderr', text: this.restoreNote });
+      this.restoreNote = undefined;
+    }
     const id = ++this.count;
     const reply = this.startError !== undefined
       ? { kind: 'reply' as const, id, status: 'error' as const, ename: 'KernelStartError', evalue: `The TypeScript kernel did not start: ${this.startError}`, traceback: [] }
