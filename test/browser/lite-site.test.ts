@@ -223,6 +223,48 @@ for (const name of LESSONS) {
   });
 }
 
+// Opt-in (GAN_LITE_CLASS=1; about 20 minutes on one wasm thread here): lesson 05 in class mode, as a
+// class runs it, with the kernel worker's tensors sampled while its training cell runs: they must not grow.
+// (Sampled only while that cell runs: the cells after it load the shipped run, which adds tensors that stay.)
+test('05 in class mode in JupyterLite: every cell ok, and the worker\'s memory stays flat while it trains', { skip: process.env.GAN_LITE_CLASS !== '1', timeout: 60 * 60000 }, async (t) => {
+  const name = '05-training.ipynb';
+  const started = Date.now();
+  const { page, log, sync } = await openInLite(name, 'GAN_MODE=class&GAN_BACKEND=wasm');
+  const samples: Array<{ s: number; tensors: number; mb: number }> = [];
+  try {
+    await runAllCells(page);
+    const codeCells = countCodeCells(path.join(REPO, 'notebooks', name));
+    for (const deadline = Date.now() + 55 * 60000; ;) {
+      await page.waitForTimeout(5000);
+      await sync();
+      const worker = page.workers().find((w) => w.url().includes('jupyterlite-tslab-kernel'));
+      const m = await worker?.evaluate(() => {
+        const g = globalThis as unknown as { tf?: { memory(): { numTensors: number; numBytes: number } } };
+        return g.tf ? { tensors: g.tf.memory().numTensors, bytes: g.tf.memory().numBytes } : undefined;
+      }).catch(() => undefined);
+      const [trainingId] = [...log.requests].find(([, source]) => source.includes('lab.runTraining(')) ?? [];
+      const training = trainingId !== undefined && !log.replies.has(trainingId) && (log.streams.get(trainingId) ?? '').includes('Training your networks');
+      if (m && training) samples.push({ s: Math.round((Date.now() - started) / 1000), tensors: m.tensors, mb: m.bytes / 1048576 });
+      if (log.firstFailure()) assert.fail(`a cell failed: ${JSON.stringify(log.firstFailure()).slice(0, 800)}`);
+      const idleFor = log.executionState === 'idle' ? Date.now() - log.lastStateChange : 0;
+      if (log.replies.size >= codeCells && log.pending() === 0 && idleFor > 500) break;
+      if (Date.now() > deadline) assert.fail(`still running after 55 minutes (${log.replies.size}/${codeCells} cells replied)`);
+    }
+    assert.ok(samples.length >= 6, `too few memory samples while training: ${samples.length}`);
+    const half = Math.floor(samples.length / 2);
+    const most = (xs: number[]) => Math.max(...xs);
+    const early = samples.slice(1, half), late = samples.slice(half);
+    // The live display's images and the run's grids come and go; what a leak does is climb run-long.
+    assert.ok(most(late.map((x) => x.tensors)) <= most(early.map((x) => x.tensors)) + 20, `tensors grew while training: ${JSON.stringify(samples)}`);
+    assert.ok(most(late.map((x) => x.mb)) <= most(early.map((x) => x.mb)) * 1.1 + 1, `tensor memory grew while training: ${JSON.stringify(samples)}`);
+    const seconds = (Date.now() - started) / 1000;
+    t.diagnostic(`05 class mode in JupyterLite (wasm, one thread): ${(seconds / 60).toFixed(1)} min; while its run trained (${samples.at(-1)!.s - samples[0].s} s), tensors ${Math.min(...samples.map((x) => x.tensors))}-${most(samples.map((x) => x.tensors))}, tensor memory ${Math.min(...samples.map((x) => x.mb)).toFixed(1)}-${most(samples.map((x) => x.mb)).toFixed(1)} MB over ${samples.length} samples`);
+    console.log(`# lite 05 class: ${JSON.stringify(samples)}`);
+  } finally {
+    await page.close();
+  }
+});
+
 test('Interrupt during 05\'s training run stops it after the step with a checkpoint, and the kernel lives on', { timeout: 12 * 60000 }, async () => {
   const name = '05-training.ipynb';
   const nb = JSON.parse(fs.readFileSync(path.join(REPO, 'notebooks', name), 'utf8')) as { cells: Array<{ cell_type: string; source: string | string[] }> };
