@@ -8,6 +8,8 @@
 # commit that folder to keep it). On a machine without the run, the script first restores the
 # parked copy, and the trainer resumes from it at the same step (bit for bit; see the mid-epoch
 # and parked-run tests). Inside an epoch the trainer checkpoints every 10 minutes.
+# A run stopped by SIGTERM or Ctrl-C saves its checkpoint, is parked, and ends the script (the
+# trainer exits 130): the runs after it do not start.
 # Then: node build/lib/cli/pretrained.js --run runs/pretrained-<system> --command '...'
 # The recipes (the tutorials' networks and losses, unchanged; batch and epochs chosen here) are
 # explained in the README's "Pretrained generators" section.

@@ -134,7 +134,7 @@ test('the trainer writes the log to --log-path and models to --model-path, and r
   });
 });
 
-test('the trainer stops cleanly on SIGTERM, saves, and the same command resumes', async () => {
+test('the trainer stops cleanly on SIGTERM, saves, exits 130, and the same command resumes', async () => {
   const outDir = path.join(tmp, 'sigterm');
   const args = [path.join(repo, 'build/lib/cli/train.js'), '--model', 'cgan-mnist', '--limit', '64', '--batch-size', '8', '--epochs', '40', '--out', outDir, '--threads', '1'];
   const child = spawn(process.execPath, args, { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -147,7 +147,7 @@ test('the trainer stops cleanly on SIGTERM, saves, and the same command resumes'
   let err = '';
   child.stderr.on('data', (d) => (err += d));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  assert.equal(code, 0, err);
+  assert.equal(code, 130, `a stopped run exits 130, not 0 (a script chaining runs must not go on to the next): ${err}`);
   assert.match(err, /SIGTERM: stopping after this step/);
   assert.match(out, /Stopped after epoch \d+ in .* Run the same command to resume\./);
   const state = JSON.parse(fs.readFileSync(path.join(outDir, 'checkpoint', 'state.json'), 'utf8'));

@@ -105,6 +105,12 @@ async function main(args: FlagsOf<typeof FLAGS>): Promise<void> {
   console.log(`Wrote ${result.files.gif ?? '(no GIF: no epoch finished)'}, ${result.files.losses}, ${result.files.log}, ${result.files.generator}/`);
   if (args.plot) plotInteractive(lossFigure(result.history));
   tf.disposeVariables();
+  // A stopped run is not a finished one: 130, as a shell reports a stop by signal, so that a script
+  // chaining runs (scripts/train-pretrained.sh) stops too instead of starting the next.
+  if (result.interrupted) process.exitCode = INTERRUPTED_EXIT_CODE;
 }
+
+/** The trainer's exit status after a stop (SIGINT or SIGTERM) that saved a checkpoint. */
+const INTERRUPTED_EXIT_CODE = 130;
 
 runCli('npm run train --', FLAGS, main);
