@@ -8,16 +8,6 @@ import * as tf from '@tensorflow/tfjs';
 // Registers tfjs's WebGPU backend, the first choice of lab.setup where the browser has WebGPU.
 import '@tensorflow/tfjs-backend-webgpu';
 import { Buffer } from 'buffer';
-
-// Registered at tfjs's top priority, WebGPU would be what a cell gets before lab.setup chose
-// (a cell that loads data first); its start is asynchronous, so the cell's first synchronous op
-// would fail, and where the browser has no WebGPU its failed start is printed in red. lab.setup
-// asks for it by name (lib/engine/backend.ts), so it is registered again at the lowest priority.
-const webgpu = tf.findBackendFactory('webgpu');
-if (webgpu) {
-  tf.removeBackend('webgpu');
-  tf.registerBackend('webgpu', webgpu, 0);
-}
 import * as lab from '../../lib/index';
 import * as fs from './shims/fs';
 import * as path from 'path-browserify';
@@ -28,6 +18,16 @@ import { CellRunner, ModuleRegistry } from './transform';
 import { DISPLAY_GLOBAL } from '../../lib/display';
 import { BROWSER_KERNEL_GLOBAL } from '../../lib/lessons/setup';
 import { RASTER_GLOBAL } from './shims/sharp';
+
+// Registered at tfjs's top priority, WebGPU would be what a cell gets before lab.setup chose
+// (a cell that loads data first); its start is asynchronous, so the cell's first synchronous op
+// would fail, and where the browser has no WebGPU its failed start is printed in red. lab.setup
+// asks for it by name (lib/engine/backend.ts), so it is registered again at the lowest priority.
+const webgpu = tf.findBackendFactory('webgpu');
+if (webgpu) {
+  tf.removeBackend('webgpu');
+  tf.registerBackend('webgpu', webgpu, 0);
+}
 
 export { tf, lab, fs, browserProcess, CellRunner, DISPLAY_GLOBAL, RASTER_GLOBAL };
 

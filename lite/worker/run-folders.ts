@@ -13,15 +13,13 @@
  * next one).
  */
 import * as path from 'path-browserify';
+// One declaration of a kept file for both ends of the message: the page's (lite/kernel) own.
+import type { KeptFile } from '../kernel/src/save-order';
+
+export type { KeptFile };
 
 /** The worker's folder that is kept, and the drive's path for it. */
 export const KEPT_ROOT = '/runs';
-
-export interface KeptFile {
-  /** path in the drive (`runs/notebook-dcgan-mnist-class/log.csv`) */
-  path: string;
-  data: Uint8Array;
-}
 
 export interface DriveChanges {
   writes: KeptFile[];

@@ -80,6 +80,9 @@ function rasteriseOnPage(svg: string): Promise<Uint8Array> {
   });
 }
 
+/** SHA-256 as the manifest writes it, synchronous as the library's reads are. */
+const sha256Hex = (bytes: Uint8Array) => bytesToHex(sha256(bytes));
+
 function getSync(url: string): XMLHttpRequest {
   const xhr = new XMLHttpRequest();
   xhr.open('GET', url, false);
@@ -110,7 +113,7 @@ function siteFiles(siteBase: string, manifestUrl?: string) {
       if (info.kind === 'dir') return 'dir';
       const xhr = getSync(`${siteBase}${p.replace(/^\//, '')}`);
       if (xhr.status !== 200) return undefined;
-      return checkedSiteFile(p, new Uint8Array(xhr.response as ArrayBuffer), manifest[manifestKey(p)], (b) => bytesToHex(sha256(b)));
+      return checkedSiteFile(p, new Uint8Array(xhr.response as ArrayBuffer), manifest[manifestKey(p)], sha256Hex);
     },
     list: (p: string) => listing(p)?.names ?? [],
   };
@@ -120,9 +123,9 @@ let runner: CellRunner | undefined;
 let queue: Promise<void> = Promise.resolve();
 /** Run folders to JupyterLite's drive, a second after a write and when a cell ends. */
 const keep = new WriteBehind(
+  // readFileSync hands out a copy of the tree's bytes: that copy is what goes to the page.
   { exists: fs.existsSync, fileAt: (p) => (fs.statSync(p, { throwIfNoEntry: false })?.isFile() ? (fs.readFileSync(p) as Uint8Array) : undefined) },
-  // Copies, not transfers: the bytes stay in the worker's tree.
-  (changes) => post({ kind: 'persist', writes: changes.writes.map((w) => ({ path: w.path, data: w.data.slice() })), removes: changes.removes }),
+  (changes) => post({ kind: 'persist', ...changes }),
 );
 
 /** Rejects the running cell when it is interrupted and nothing in it listens for SIGINT. */
@@ -179,7 +182,7 @@ scope.onmessage = (event) => {
         urlOf: site.urlOf,
         holds: fs.holds,
         place: fs.restoreFile,
-        sha256Hex: (b) => bytesToHex(sha256(b)),
+        sha256Hex,
         fetch: (url) => fetch(url),
         cache: typeof caches === 'undefined' ? Promise.resolve(undefined) : caches.open('gan-lab-site-files'),
         progress: (() => {

@@ -32,7 +32,6 @@ export interface RunDrive {
   delete(path: string): Promise<void>;
 }
 
-
 /** The folder of the drive that holds run folders (the worker's `/runs`). */
 const KEPT_FOLDER = 'runs';
 
@@ -85,7 +84,6 @@ async function readKept(drive: RunDrive, folder: string, unread: string[]): Prom
  * after a restart reads the drive only once the kernel before it has saved what it sent.
  */
 let pendingSaves: Promise<void> = Promise.resolve();
-
 
 type FromWorker =
   | { kind: 'ready' }
