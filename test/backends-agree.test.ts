@@ -90,6 +90,6 @@ test('backend names: webgpu and webgl (or gpu) are known, and in Node they are r
   await assert.rejects(initBackend('webgl', { verbose: false }), /webgl runs only in a browser \(the lessons in JupyterLite\); here choose native or wasm/);
   await assert.rejects(initBackend('webgpu', { verbose: false }), /webgpu runs only in a browser \(the lessons in JupyterLite\); here choose native or wasm/);
   assert.equal(tf.getBackend(), before, 'the refused choice left the backend as it was');
-  assert.equal(describeBackend({ name: 'webgpu', tfName: 'webgpu', threads: 0, reason: 'a test' }), 'Backend: webgpu (the GPU) because a test.');
-  assert.equal(describeBackend({ name: 'webgl', tfName: 'webgl', threads: 0, reason: 'a test' }), 'Backend: webgl (the GPU) because a test.');
+  assert.equal(describeBackend({ name: 'webgpu', tfName: 'webgpu', threads: 0, reason: 'a test', brief: 'test' }), 'Backend: webgpu (the GPU) because a test.');
+  assert.equal(describeBackend({ name: 'webgl', tfName: 'webgl', threads: 0, reason: 'a test', brief: 'test' }), 'Backend: webgl (the GPU) because a test.');
 });

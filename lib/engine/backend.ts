@@ -24,6 +24,8 @@ export interface BackendInfo {
   threads: number;
   /** One sentence: why this backend was chosen. */
   reason: string;
+  /** The same in a few words, for a lesson's one-line set-up report. */
+  brief: string;
 }
 
 const TF_NAME: Record<BackendName, string> = { native: 'tensorflow', webgpu: 'webgpu', webgl: 'webgl', wasm: 'wasm', cpu: 'cpu' };
@@ -123,21 +125,21 @@ export async function initBackend(preference?: BackendName | string, options: In
       if (problem) throw new Error(`${source}, but ${problem}. Build it with "npm run setup:native" (TensorFlow's C library from PyPI's tensorflow-cpu wheel), or choose wasm.`);
     }
     const threads = await activate(name, options.threads);
-    info = { name, tfName: TF_NAME[name], threads, reason: `${source}` };
+    info = { name, tfName: TF_NAME[name], threads, reason: source, brief: fromEnv ? source : 'requested' };
   } else if (inBrowser()) {
     info = await browserBackend(options.threads);
   } else {
     const problem = nativeBindingProblem();
     if (!problem) {
       const threads = await activate('native');
-      info = { name: 'native', tfName: 'tensorflow', threads, reason: 'the native TensorFlow binding (tfjs-node) loaded' };
+      info = { name: 'native', tfName: 'tensorflow', threads, reason: 'the native TensorFlow binding (tfjs-node) loaded', brief: 'native TensorFlow' };
     } else {
       try {
         const threads = await activate('wasm', options.threads);
-        info = { name: 'wasm', tfName: 'wasm', threads, reason: `${problem}; WebAssembly with this project's training kernels is the fastest backend here` };
+        info = { name: 'wasm', tfName: 'wasm', threads, reason: `${problem}; WebAssembly with this project's training kernels is the fastest backend here`, brief: 'tfjs-node not available' };
       } catch (err) {
         await activate('cpu');
-        info = { name: 'cpu', tfName: 'cpu', threads: 1, reason: `${problem}; wasm failed too (${(err as Error).message}); cpu is correct but slow` };
+        info = { name: 'cpu', tfName: 'cpu', threads: 1, reason: `${problem}; wasm failed too (${(err as Error).message}); cpu is correct but slow`, brief: 'wasm failed to load: slow' };
       }
     }
   }
@@ -151,23 +153,23 @@ async function browserBackend(threads?: number): Promise<BackendInfo> {
   let noWebGpu: string;
   try {
     await activate('webgpu');
-    return { name: 'webgpu', tfName: 'webgpu', threads: 0, reason: 'WebGPU reached this machine\'s GPU' };
+    return { name: 'webgpu', tfName: 'webgpu', threads: 0, reason: 'WebGPU reached this machine\'s GPU', brief: 'the browser\'s GPU' };
   } catch (err) {
     noWebGpu = (err as Error).message;
   }
   let noGpu: string;
   try {
     await activate('webgl');
-    return { name: 'webgl', tfName: 'webgl', threads: 0, reason: `no WebGPU (${noWebGpu}); WebGL reached this machine's GPU (float32) instead` };
+    return { name: 'webgl', tfName: 'webgl', threads: 0, reason: `no WebGPU (${noWebGpu}); WebGL reached this machine's GPU (float32) instead`, brief: 'the browser\'s GPU' };
   } catch (err) {
     noGpu = `no WebGPU (${noWebGpu}), no GPU through WebGL (${(err as Error).message})`;
   }
   try {
     const wasmThreads = await activate('wasm', threads);
-    return { name: 'wasm', tfName: 'wasm', threads: wasmThreads, reason: `${noGpu}; WebAssembly with this project's training kernels instead` };
+    return { name: 'wasm', tfName: 'wasm', threads: wasmThreads, reason: `${noGpu}; WebAssembly with this project's training kernels instead`, brief: 'no GPU through WebGPU or WebGL' };
   } catch (err) {
     await activate('cpu');
-    return { name: 'cpu', tfName: 'cpu', threads: 1, reason: `${noGpu}, and wasm failed (${(err as Error).message}); cpu is correct but slow` };
+    return { name: 'cpu', tfName: 'cpu', threads: 1, reason: `${noGpu}, and wasm failed (${(err as Error).message}); cpu is correct but slow`, brief: 'wasm failed to load: slow' };
   }
 }
 

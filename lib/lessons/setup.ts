@@ -83,16 +83,6 @@ export function sizesFor<S extends object>(mode: LessonMode, options: Pick<Setup
   return { ...(options.full ?? {}), ...overlayOf(mode, options), ...over } as S;
 }
 
-/** The reason for the backend choice, in a few words. */
-function shortReason(info: BackendInfo): string {
-  if (info.reason.startsWith('GAN_BACKEND=')) return info.reason;
-  if (info.reason.startsWith('requested')) return 'requested';
-  if (info.name === 'native') return 'native TensorFlow';
-  if (info.name === 'webgl' || info.name === 'webgpu') return 'the browser\'s GPU';
-  if (info.name === 'wasm') return info.reason.startsWith('no WebGPU') ? 'no GPU through WebGPU or WebGL' : 'tfjs-node not available';
-  return 'wasm failed to load: slow';
-}
-
 /** `{a: 1, b: 2}` as `a=1, b=2`. */
 function formatSizes(sizes: object): string {
   return Object.entries(sizes).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${typeof v === 'number' && Number.isInteger(v) ? v.toLocaleString('en') : String(v)}`).join(', ');
@@ -129,6 +119,6 @@ export async function setup<S extends object = Record<string, never>>(options: S
   const seed = options.seed !== undefined ? ` · seed ${options.seed}` : '';
   const runDir = notebookRunDir(options.run ?? 'scratch', mode);
   const checks = strictChecks ? 'checks strict' : 'checks friendly';
-  console.log(`Backend ${backend.name} (${describeWorkers(backend)}; ${shortReason(backend)}) · ${mode} mode (${modeReason(mode, options.mode)})${sizesOf === undefined ? '' : typeof sizesOf === 'string' ? ` with ${sizesOf} mode's sizes (${SIZES_ENV}=${sizesOf})` : ` with ${SIZES_ENV}=${JSON.stringify(sizesOf)}`}${listed}${seed} · ${checks}${options.run ? ` · runs in ${runDir}` : ''}`);
+  console.log(`Backend ${backend.name} (${describeWorkers(backend)}; ${backend.brief}) · ${mode} mode (${modeReason(mode, options.mode)})${sizesOf === undefined ? '' : typeof sizesOf === 'string' ? ` with ${sizesOf} mode's sizes (${SIZES_ENV}=${sizesOf})` : ` with ${SIZES_ENV}=${JSON.stringify(sizesOf)}`}${listed}${seed} · ${checks}${options.run ? ` · runs in ${runDir}` : ''}`);
   return { tf, backend, mode, quick: mode === 'quick', strictChecks, sizes, runDir };
 }

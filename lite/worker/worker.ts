@@ -24,6 +24,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import { manifestListing, manifestKey, checkedSiteFile, type Listing, type ManifestEntry } from './site-files';
 import { WriteBehind, isKept, workerPathOf, type KeptFile } from './run-folders';
 import { sitePrefetch } from './site-cache';
+import { base64Of } from '../kernel/src/base64';
 import { HOST_PREFETCH_GLOBAL } from '../../lib/io';
 import * as path from 'path-browserify';
 
@@ -46,12 +47,6 @@ function captureConsole(): void {
   Object.assign(console, { log: out, info: out, debug: out, warn: err, error: err });
 }
 
-function base64(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
-
 /** tslab's display object, posting display_data (and update_display_data for a display made by newDisplay). */
 let displayCount = 0;
 function displaySink(displayId?: string) {
@@ -61,8 +56,8 @@ function displaySink(displayId?: string) {
     written = true;
   };
   return {
-    png: (b: Uint8Array) => show('image/png', base64(b)),
-    gif: (b: Uint8Array) => show('image/gif', base64(b)),
+    png: (b: Uint8Array) => show('image/png', base64Of(b)),
+    gif: (b: Uint8Array) => show('image/gif', base64Of(b)),
     html: (h: string) => show('text/html', h),
     svg: (s: string) => show('image/svg+xml', s),
     text: (t: string) => show('text/plain', t),

@@ -10,6 +10,7 @@
 import { BaseKernel, type IKernel } from '@jupyterlite/services';
 import type { KernelMessage } from '@jupyterlab/services';
 import { saveOrder, type KeptFile } from './save-order';
+import { base64Of } from './base64';
 
 export interface TsKernelOptions extends IKernel.IOptions {
   /** The worker script (build/lite/bundle/worker.js, served with the extension). */
@@ -49,12 +50,6 @@ function logDrive(entry: Record<string, string[]>): void {
 function bytesOf(item: { format?: string | null; content: unknown }): Uint8Array {
   if (item.format === 'base64') return Uint8Array.from(atob(String(item.content)), (c) => c.charCodeAt(0));
   return new TextEncoder().encode(item.format === 'json' ? JSON.stringify(item.content) : String(item.content ?? ''));
-}
-
-function base64Of(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
 }
 
 /**
