@@ -22,7 +22,7 @@ declare -A RECIPE=(
   [dcgan-mnist]="--epochs 40 --batch-size 64 --lr 0.0004 --lr-decay-epochs 20,30 --lr-decay-factor 0.3 --metrics-every 2 --metrics-samples 2000"
   [cgan-fashion]="--epochs 12 --batch-size 64 --lr-decay-epochs 8 --lr-decay-factor 0.3 --metrics-every 2 --metrics-samples 2000"
   [acgan-mnist]="--epochs 10 --batch-size 64 --lr-decay-epochs 7 --lr-decay-factor 0.3 --metrics-every 1 --metrics-samples 2000"
-  [dcgan-fashion]="--epochs 10 --batch-size 32"
+  [dcgan-fashion]="--epochs 16 --batch-size 32 --metrics-every 1 --metrics-samples 2000"
   [dcgan-64]="--epochs 1 --batch-size 128 --metrics-every 1 --metrics-samples 2000"
 )
 systems=("$@"); [ ${#systems[@]} -gt 0 ] || systems=(cgan-mnist dcgan-mnist cgan-fashion acgan-mnist dcgan-fashion)
