@@ -107,15 +107,55 @@ def make_source(name):
 
 
 def nbgrader(*args, env=None):
+    """Runs one nbgrader command; its messages are returned (printed by the caller), not interleaved."""
     cmd = [sys.executable, '-m', 'nbgrader', *args]
     env = dict(env or os.environ)
     env['GAN_COURSE_DIR'] = COURSE
     # nbgrader 0.9.6's gradebook code trips SQLAlchemy 2.1's autoflush warnings on every submission:
     # noise for an instructor, not a problem (the grades are written).
     env['PYTHONWARNINGS'] = 'ignore:Object of type'
-    result = subprocess.run(cmd, cwd=ROOT, env=env)
+    result = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if result.returncode != 0:
-        raise UsageError(f'nbgrader {" ".join(args)} failed (exit {result.returncode}); its messages are above.')
+        raise UsageError(f'nbgrader {" ".join(args)} failed (exit {result.returncode}):\n{result.stdout}')
+    return result.stdout
+
+
+def jobs():
+    """How many assignments are processed at once: GAN_GRADING_JOBS, else 2 (or 1 on one core).
+    Each is its own nbgrader process and tslab kernel; nbgrader's gradebook (SQLite) takes their
+    short writes one at a time."""
+    wanted = os.environ.get('GAN_GRADING_JOBS')
+    if wanted:
+        if not wanted.isdigit() or int(wanted) < 1:
+            raise UsageError(f'GAN_GRADING_JOBS={wanted}: give a whole number of at least 1.')
+        return int(wanted)
+    return min(2, os.cpu_count() or 1)
+
+
+def ensure_gradebook():
+    """Creates nbgrader's gradebook (its tables) before processes share it: two nbgrader processes
+    that both find no gradebook.db would both create it."""
+    from nbgrader.api import Gradebook
+    os.makedirs(COURSE, exist_ok=True)
+    with Gradebook(f'sqlite:///{os.path.join(COURSE, "gradebook.db")}'):
+        pass
+
+
+def for_each(names, work):
+    """Runs work(name) -> message for every name, `jobs()` at a time, printing each message in
+    order as it is ready; the first failure is raised once the running ones end."""
+    from concurrent.futures import ThreadPoolExecutor
+    ensure_gradebook()
+    with ThreadPoolExecutor(max_workers=jobs()) as pool:
+        futures = [pool.submit(work, name) for name in names]
+        failure = None
+        for future in futures:
+            try:
+                print(future.result(), end='', flush=True)
+            except UsageError as e:
+                failure = failure or e
+    if failure:
+        raise failure
 
 
 def release(names):
@@ -123,10 +163,11 @@ def release(names):
     unknown = [n for n in names if n not in assignment_names()]
     if unknown:
         raise UsageError(f'no graded tests for {", ".join(unknown)} (have: {", ".join(assignment_names())}).')
-    for name in names:
+    def one(name):
         count, points = make_source(name)
-        nbgrader('generate_assignment', name, '--force', '--log-level=WARN')
-        print(f'{name}: {count} graded tests, {points:g} points -> {SHOWN}/release/{name}/{name}.ipynb')
+        out = nbgrader('generate_assignment', name, '--force', '--log-level=WARN')
+        return f'{out}{name}: {count} graded tests, {points:g} points -> {SHOWN}/release/{name}/{name}.ipynb\n'
+    for_each(names, one)
     print(f'The student editions are in {SHOWN}/release/ (hand them out as they are, or with nbgrader release_assignment).')
 
 
@@ -153,9 +194,11 @@ def autograde(folder):
             graded.add(assignment)
     if not graded:
         raise UsageError(f'{folder} holds no <student>/<assignment>/ folders.')
-    for assignment in sorted(graded):
-        nbgrader('autograde', assignment, '--force', '--log-level=WARN', env=grading_env())
-        nbgrader('generate_feedback', assignment, '--force', '--log-level=ERROR')  # (WARN lists every image without alt text)
+    def one(assignment):
+        out = nbgrader('autograde', assignment, '--force', '--log-level=WARN', env=grading_env())
+        out += nbgrader('generate_feedback', assignment, '--force', '--log-level=ERROR')  # (WARN lists every image without alt text)
+        return f'{out}{assignment}: graded\n'
+    for_each(sorted(graded), one)
     write_grades(sorted(graded))
 
 
