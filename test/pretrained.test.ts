@@ -60,8 +60,14 @@ test('loadPretrained names what is shipped when asked for a generator that is no
   await assert.rejects(loadPretrained('no-such-model'), /No pretrained generator for "no-such-model".*Shipped:/);
 });
 
+// The scores were measured on native, and scripts/test.sh reproduces all of them there (this file
+// runs again with GAN_TEST_BACKEND=native). On wasm (10,000 samples take one to two minutes per
+// generator) only dcgan-mnist's: the generator lesson 05 shows, in the browser too.
+const WASM_SCORED = 'dcgan-mnist';
+const scoredHere = (name: string) => (process.env.GAN_TEST_BACKEND ?? 'wasm') !== 'wasm' || name === WASM_SCORED;
+
 for (const name of listPretrained()) {
-  test(`pretrained ${name}: its recorded scores reproduce from the shipped files (FID within 2%, conditional accuracy within 0.5 points)`, async () => {
+  test(`pretrained ${name}: its recorded scores reproduce from the shipped files (FID within 2%, conditional accuracy within 0.5 points)`, { skip: scoredHere(name) ? false : `on wasm only ${WASM_SCORED}'s; every generator's on native (GAN_TEST_BACKEND=native, scripts/test.sh)` }, async () => {
     await useTestBackend();
     const { generator, info } = await loadPretrained(name);
     assert.equal(info.model, name);
