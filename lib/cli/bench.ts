@@ -56,6 +56,38 @@ export interface BenchRow {
   kerasRatio?: number;
   /** With --profile: one step's kernels, most time first. */
   profile?: StepProfile;
+  /** wasm: a 1024x1024 by 1024x1024 matMul's rate in this process (XNNPACK's best here), GFLOP/s. */
+  peakGflops?: number;
+  /** wasm: the step's time if all its convolution and dense FLOPs ran at peakGflops. */
+  boundMs?: number;
+  /** wasm: msPerIter / boundMs (issue 33's goal: at most 1.3). */
+  boundRatio?: number;
+}
+
+/**
+ * The bound issue 19 measured wasm against: the time a step would take if every convolution
+ * and matrix product ran at the best rate XNNPACK reaches on this machine (a large square
+ * matMul), and how far the step is from it.
+ */
+export function wasmBound(gflopPerIter: number, peakGflops: number, msPerIter: number): { boundMs: number; boundRatio: number } {
+  if (!(peakGflops > 0) || !(gflopPerIter > 0)) throw new Error(`wasmBound: needs a positive rate and FLOP count (got ${peakGflops} GFLOP/s, ${gflopPerIter} GFLOP)`);
+  const boundMs = (gflopPerIter / peakGflops) * 1000;
+  return { boundMs: Math.round(boundMs), boundRatio: Math.round((msPerIter / boundMs) * 100) / 100 };
+}
+
+/** The active backend's best rate on an n x n by n x n matMul (of `tries` after a warm-up), GFLOP/s. */
+export async function matMulPeakGflops(n = 1024, tries = 3): Promise<number> {
+  const [a, b] = [tf.randomUniform([n, n]), tf.randomUniform([n, n])];
+  let best = Infinity;
+  for (let i = 0; i <= tries; i++) {
+    const t = performance.now();
+    const c = tf.matMul(a, b);
+    await c.data();
+    c.dispose();
+    if (i > 0) best = Math.min(best, performance.now() - t);
+  }
+  tf.dispose([a, b]);
+  return (2 * n ** 3) / (best / 1000) / 1e9;
 }
 
 const FLAGS = flags([
@@ -103,8 +135,10 @@ async function measure(model: string, backend: BackendName, threads: number, ite
   await forward();
   const genForwardMs = await timeAsync(forward, iters);
   const stepProfile = profile ? await profileStep(() => step(models, real, stepOptions)) : undefined;
+  const peakGflops = backend === 'wasm' ? await matMulPeakGflops() : undefined;
   return {
     ...(stepProfile ? { profile: stepProfile } : {}),
+    ...(peakGflops ? { peakGflops: Math.round(peakGflops * 10) / 10, ...wasmBound(gflopPerIter, peakGflops, msPerIter) } : {}),
     model, backend, threads: info.threads, batch: system.batchSize, msPerIter: Math.round(msPerIter), genForwardMs: Math.round(genForwardMs), tensorLeak,
     cpuPercent, gflopPerIter: Math.round(gflopPerIter * 100) / 100, gflops: Math.round((gflopPerIter / (msPerIter / 1000)) * 10) / 10,
   };
@@ -138,16 +172,18 @@ function printProfile(row: BenchRow, share = 0.9): void {
 }
 
 function printTable(rows: BenchRow[]): void {
-  const header = ['model', 'backend', 'threads', 'batch', 'ms/iter', 'G fwd ms', 'CPU %', 'GFLOP/s', 'torch ms/iter', 'ours/torch', 'keras ms/iter', 'ours/keras', 'leak'];
+  const header = ['model', 'backend', 'threads', 'batch', 'ms/iter', 'G fwd ms', 'CPU %', 'GFLOP/s', 'bound ms', 'ours/bound', 'torch ms/iter', 'ours/torch', 'keras ms/iter', 'ours/keras', 'leak'];
   const opt = (v: number | undefined, digits?: number) => (v === undefined ? '-' : digits === undefined ? String(v) : v.toFixed(digits));
   const lines = rows.map((r) => [r.model, r.backend, String(r.threads), String(r.batch), String(r.msPerIter), String(r.genForwardMs), String(r.cpuPercent), r.gflops.toFixed(1),
-    opt(r.torchMsPerIter), opt(r.ratio, 2), opt(r.kerasMsPerIter), opt(r.kerasRatio, 2), String(r.tensorLeak)]);
+    opt(r.boundMs), opt(r.boundRatio, 2), opt(r.torchMsPerIter), opt(r.ratio, 2), opt(r.kerasMsPerIter), opt(r.kerasRatio, 2), String(r.tensorLeak)]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   for (const l of [header, ...lines]) console.log(l.map((c, i) => c.padStart(widths[i])).join('  '));
   const torch = rows.find((r) => r.torchVersion)?.torchVersion;
   const keras = rows.find((r) => r.kerasVersion)?.kerasVersion;
   const versions = [torch && `PyTorch ${torch}`, keras && `Keras ${keras} (train_on_batch)`].filter(Boolean).join(', ');
-  console.log(`(GFLOP/s: the step's convolution and dense FLOPs over its time${versions ? `; ${versions}` : ''})`);
+  const peaks = [...new Set(rows.filter((r) => r.peakGflops).map((r) => r.peakGflops))];
+  const bound = peaks.length ? `; bound (wasm): the step at XNNPACK's best rate here, a 1024^3 matMul's ${peaks.join(', ')} GFLOP/s` : '';
+  console.log(`(GFLOP/s: the step's convolution and dense FLOPs over its time${bound}${versions ? `; ${versions}` : ''})`);
 }
 
 async function main(args: FlagsOf<typeof FLAGS>): Promise<void> {
