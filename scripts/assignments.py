@@ -132,28 +132,43 @@ def jobs():
     return min(2, os.cpu_count() or 1)
 
 
-def ensure_gradebook():
-    """Creates nbgrader's gradebook (its tables) before processes share it: two nbgrader processes
-    that both find no gradebook.db would both create it."""
+def course_id():
+    """The course id nbgrader_config.py gives nbgrader (its gradebook rows are keyed by it)."""
+    with open(os.path.join(ROOT, 'nbgrader_config.py'), encoding='utf-8') as f:
+        found = re.search(r"^c\.CourseDirectory\.course_id\s*=\s*['\"]([^'\"]+)['\"]", f.read(), re.M)
+    if not found:
+        raise UsageError('nbgrader_config.py sets no c.CourseDirectory.course_id: restore it from git.')
+    return found.group(1)
+
+
+def ensure_gradebook(students=()):
+    """Creates nbgrader's gradebook (its tables, the course, the students) before processes share
+    it: two nbgrader processes that both find a row missing would both insert it, and one fails."""
     from nbgrader.api import Gradebook
     os.makedirs(COURSE, exist_ok=True)
-    with Gradebook(f'sqlite:///{os.path.join(COURSE, "gradebook.db")}'):
-        pass
+    with Gradebook(f'sqlite:///{os.path.join(COURSE, "gradebook.db")}', course_id()) as gb:
+        for student in students:
+            gb.update_or_create_student(student)
 
 
-def for_each(names, work):
+def for_each(names, work, students=()):
     """Runs work(name) -> message for every name, `jobs()` at a time, printing each message in
-    order as it is ready; the first failure is raised once the running ones end."""
+    order as it is ready. After a failure the jobs not yet started are cancelled, the running
+    ones end, and the first failure is raised with what nbgrader said."""
     from concurrent.futures import ThreadPoolExecutor
-    ensure_gradebook()
+    ensure_gradebook(students)
+    failure = None
     with ThreadPoolExecutor(max_workers=jobs()) as pool:
         futures = [pool.submit(work, name) for name in names]
-        failure = None
-        for future in futures:
+        for name, future in zip(names, futures):
+            if future.cancelled():
+                continue
             try:
                 print(future.result(), end='', flush=True)
-            except UsageError as e:
-                failure = failure or e
+            except Exception as e:  # noqa: BLE001 -- any failure of a job stops the rest, said once
+                failure = failure or (e if isinstance(e, UsageError) else UsageError(f'{name}: {type(e).__name__}: {e}'))
+                for other in futures:
+                    other.cancel()
     if failure:
         raise failure
 
@@ -181,13 +196,14 @@ def autograde(folder):
     if not folder or not os.path.isdir(folder):
         raise UsageError('give the folder of submissions: npm run autograde -- FOLDER, with FOLDER/<student>/<assignment>/<notebook>.ipynb inside.')
     known = set(assignment_names())
-    graded = set()
+    graded, students = set(), set()
     for student in sorted(os.listdir(folder)):
         for assignment in sorted(os.listdir(os.path.join(folder, student))) if os.path.isdir(os.path.join(folder, student)) else []:
             if assignment not in known:
                 raise UsageError(f'{folder}/{student}/{assignment}: not an assignment of this course (have: {", ".join(sorted(known))}).')
             if not os.path.exists(os.path.join(COURSE, 'source', assignment, f'{assignment}.ipynb')):
                 raise UsageError(f'{assignment} has not been released here: run npm run assignments first.')
+            students.add(student)
             target = os.path.join(COURSE, 'submitted', student, assignment)
             shutil.rmtree(target, ignore_errors=True)
             shutil.copytree(os.path.join(folder, student, assignment), target)
@@ -196,9 +212,12 @@ def autograde(folder):
         raise UsageError(f'{folder} holds no <student>/<assignment>/ folders.')
     def one(assignment):
         out = nbgrader('autograde', assignment, '--force', '--log-level=WARN', env=grading_env())
-        out += nbgrader('generate_feedback', assignment, '--force', '--log-level=ERROR')  # (WARN lists every image without alt text)
+        try:
+            out += nbgrader('generate_feedback', assignment, '--force', '--log-level=ERROR')  # (WARN lists every image without alt text)
+        except UsageError as e:
+            raise UsageError(f'{assignment} was graded, but its feedback failed: {e}\n(autograde said:\n{out})') from e
         return f'{out}{assignment}: graded\n'
-    for_each(sorted(graded), one)
+    for_each(sorted(graded), one, students=sorted(students))
     write_grades(sorted(graded))
 
 

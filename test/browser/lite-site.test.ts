@@ -166,7 +166,9 @@ const ALL_LESSONS = ['00-what-is-a-gan', '01-data', '02-discriminator', '03-gene
 // GAN_LITE_LESSONS: 'all' (the ten above), or lesson names separated by commas ('07-cgan-fashion,13-evaluation').
 const chosen = process.env.GAN_LITE_LESSONS;
 // GAN_LITE_MODE=class runs the chosen lessons in class mode instead (by hand: an hour or more on one wasm thread).
-const CLASS_MODE = process.env.GAN_LITE_MODE === 'class';
+const LITE_MODE = process.env.GAN_LITE_MODE ?? 'quick';
+if (LITE_MODE !== 'quick' && LITE_MODE !== 'class') throw new Error(`GAN_LITE_MODE=${LITE_MODE}: use quick (the default) or class.`);
+const CLASS_MODE = LITE_MODE === 'class';
 const LESSONS = (chosen === 'all' ? ALL_LESSONS : chosen ? chosen.split(',').map((n) => n.trim().replace(/\.ipynb$/, '')) : ['00-what-is-a-gan', '02-discriminator', '05-training', '10-latent-space']).map((n) => `${n}.ipynb`);
 
 for (const name of LESSONS) {
