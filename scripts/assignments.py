@@ -132,21 +132,23 @@ def jobs():
     return min(2, os.cpu_count() or 1)
 
 
-def course_id():
-    """The course id nbgrader_config.py gives nbgrader (its gradebook rows are keyed by it)."""
-    with open(os.path.join(ROOT, 'nbgrader_config.py'), encoding='utf-8') as f:
-        found = re.search(r"^c\.CourseDirectory\.course_id\s*=\s*['\"]([^'\"]+)['\"]", f.read(), re.M)
-    if not found:
+def gradebook():
+    """nbgrader's gradebook of this course, opened as nbgrader opens it: the database in the course
+    folder, rows under the course id that nbgrader_config.py sets (read with traitlets' own loader,
+    as nbgrader reads that file)."""
+    from nbgrader.api import Gradebook
+    from traitlets.config.loader import PyFileConfigLoader
+    course = PyFileConfigLoader('nbgrader_config.py', path=ROOT).load_config().CourseDirectory.get('course_id')
+    if not course:
         raise UsageError('nbgrader_config.py sets no c.CourseDirectory.course_id: restore it from git.')
-    return found.group(1)
+    os.makedirs(COURSE, exist_ok=True)
+    return Gradebook(f'sqlite:///{os.path.join(COURSE, "gradebook.db")}', course)
 
 
 def ensure_gradebook(students=()):
     """Creates nbgrader's gradebook (its tables, the course, the students) before processes share
     it: two nbgrader processes that both find a row missing would both insert it, and one fails."""
-    from nbgrader.api import Gradebook
-    os.makedirs(COURSE, exist_ok=True)
-    with Gradebook(f'sqlite:///{os.path.join(COURSE, "gradebook.db")}', course_id()) as gb:
+    with gradebook() as gb:
         for student in students:
             gb.update_or_create_student(student)
 
@@ -222,9 +224,8 @@ def autograde(folder):
 
 
 def write_grades(assignments):
-    from nbgrader.api import Gradebook
     rows, cells = [], []
-    with Gradebook(f'sqlite:///{os.path.join(COURSE, "gradebook.db")}') as gb:
+    with gradebook() as gb:
         for assignment in assignments:
             for submission in gb.assignment_submissions(assignment):
                 student = submission.student.id
