@@ -11,7 +11,7 @@ import { summarizePerformance } from '../lib/training/summarize';
 import { runTraining, stopOnInterrupt } from '../lib/systems/run';
 import { trainGan, EpochLogs } from '../lib/training/loop';
 import { historyCsv } from '../lib/training/callbacks';
-import { terminalProgress } from '../lib/training/progress';
+import { terminalProgress, epochEta } from '../lib/training/progress';
 import { TrainContext } from '../lib/training/loop';
 import { spawnSync } from 'child_process';
 import { buildSystem, getSystem } from '../lib/systems/registry';
@@ -220,6 +220,19 @@ test('terminal progress: without a terminal, a line at every tenth of a long epo
   assert.deepEqual(stepLines.map((l) => Number(/step (\d+)\//.exec(l)![1])), [4, 8, 12, 16, 20, 24, 28, 32, 36]);
   assert.match(stepLines[0], /^Epoch 1\/2 step 4\/40 d 0\.500 g 1\.250 \(.*, ETA .*\)\n$/);
   assert.match(written[written.length - 1], /^Epoch 1\/2: d_loss 0\.5000 g_loss 1\.2500 .*200 ms\/step\)\n$/);
+  // An epoch resumed at step 21 (its first 20 steps trained by another process): the time left
+  // comes from the steps this process timed, not from 40 steps done in the same time.
+  assert.equal(epochEta(10, 30, 21, 40), 10, 'steps 21-30 in 10 s, 10 to go');
+  assert.equal(epochEta(10, 30, 1, 40), (10 / 30) * 10);
+  written.length = 0;
+  await progress.onEpochBegin!(1, ctx);
+  const begun = Date.now();
+  for (let step = 21; step <= 28; step++) await progress.onStepEnd!(step, { dLoss: 0.5, gLoss: 1 }, ctx);
+  while (Date.now() - begun < 800) await new Promise((r) => setTimeout(r, 50));
+  await progress.onStepEnd!(29, { dLoss: 0.5, gLoss: 1 }, ctx);
+  await progress.onStepEnd!(32, { dLoss: 0.5, gLoss: 1 }, ctx);
+  const [, elapsed, eta] = /step 32\/40 .*\(([\d.]+)s, ETA ([\d.]+)s\)/.exec(written.join(''))!.map(Number);
+  assert.ok(Math.abs(eta - (elapsed / 12) * 8) < 0.11, `ETA ${eta} s after ${elapsed} s for steps 21-32 with 8 to go`);
   // A short epoch (quick runs, tests) gets the epoch line only.
   written.length = 0;
   const short = { ...ctx, stepsPerEpoch: 5 } as TrainContext;

@@ -22,6 +22,16 @@ export function formatSeconds(s: number): string {
 }
 
 /**
+ * Seconds left in an epoch at the rate of the steps timed so far. A resumed epoch starts at a
+ * later step: `firstStep` is the first step this process trained, so the steps trained before the
+ * resume (in another process) do not count as done in no time.
+ */
+export function epochEta(elapsedSeconds: number, step: number, firstStep: number, total: number): number {
+  const timed = step - firstStep + 1;
+  return timed > 0 ? (elapsedSeconds / timed) * (total - step) : NaN;
+}
+
+/**
  * A progress bar in the terminal (cli-progress: losses and ETA). When output goes to a file or
  * a CI log, a line at every tenth of a long epoch instead (step, losses, elapsed, ETA), so a
  * log shows a run is alive without filling up with bar redraws.
@@ -30,11 +40,13 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stdout): G
   let bar: cliProgress.SingleBar | undefined;
   let epochNow = 0;
   let started = 0;
+  let firstStep = 0;
   const losses = (l?: StepLosses) => (l ? `d ${l.dLoss.toFixed(3)} g ${l.gLoss.toFixed(3)}` : '');
   return {
     onEpochBegin(epoch, ctx) {
       epochNow = epoch;
       started = Date.now();
+      firstStep = 0;
       if (!stream.isTTY) return;
       bar = new cliProgress.SingleBar({
         stream,
@@ -47,6 +59,7 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stdout): G
       bar.start(ctx.stepsPerEpoch, 0, { losses: '' });
     },
     onStepEnd(step, l, ctx) {
+      if (!firstStep) firstStep = step;
       if (bar) {
         bar.update(step, { losses: losses(l) });
         return;
@@ -54,7 +67,7 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stdout): G
       const total = ctx.stepsPerEpoch;
       if (total < 20 || step === total || step % Math.ceil(total / 10) !== 0) return;
       const elapsed = (Date.now() - started) / 1000;
-      stream.write(`Epoch ${epochNow}/${ctx.epochs} step ${step}/${total} ${losses(l)} (${formatSeconds(elapsed)}, ETA ${formatSeconds((elapsed / step) * (total - step))})\n`);
+      stream.write(`Epoch ${epochNow}/${ctx.epochs} step ${step}/${total} ${losses(l)} (${formatSeconds(elapsed)}, ETA ${formatSeconds(epochEta(elapsed, step, firstStep, total))})\n`);
     },
     onEpochEnd(epoch, logs, ctx) {
       bar?.stop();
@@ -74,6 +87,7 @@ export function notebookProgress(): GanCallback & { showImage(png: Buffer, epoch
   const display = newLiveDisplay();
   let started = 0;
   let epochNow = 0;
+  let firstStep = 0;
   let image = '';
   let lastLine = '';
   const render = (html: string) => display?.html(`<div style="font-family:monospace">${html}${image}</div>`);
@@ -85,12 +99,14 @@ export function notebookProgress(): GanCallback & { showImage(png: Buffer, epoch
     onEpochBegin(epoch) {
       started = Date.now();
       epochNow = epoch;
+      firstStep = 0;
     },
     onStepEnd(step, losses, ctx) {
+      if (!firstStep) firstStep = step;
       // Redraw at most ~20 times per epoch: each update is a message to the browser.
       if (step % Math.max(1, Math.floor(ctx.stepsPerEpoch / 20)) !== 0 && step !== ctx.stepsPerEpoch) return;
       const elapsed = (Date.now() - started) / 1000;
-      const eta = (elapsed / step) * (ctx.stepsPerEpoch - step);
+      const eta = epochEta(elapsed, step, firstStep, ctx.stepsPerEpoch);
       lastLine = `Epoch ${epochNow}/${ctx.epochs} <progress value="${step}" max="${ctx.stepsPerEpoch}"></progress> ${step}/${ctx.stepsPerEpoch} · d_loss ${losses.dLoss.toFixed(3)} · g_loss ${losses.gLoss.toFixed(3)} · ETA ${formatSeconds(eta)}`;
       render(lastLine);
     },
