@@ -40,6 +40,13 @@ test('a shipped checkpoint: its discriminator loads, and runTraining({ from: "pr
     const full = bytes(path.join(root, 'run', 'checkpoint'));
     const compact = bytes(path.join(shipped, 'checkpoint'));
     assert.ok(compact < 0.55 * full, `the shipped checkpoint takes about half the bytes of the run's (${compact} of ${full})`);
+    // Its optimizer state is log8, then gzipped; the manifest says so, and the file keeps its .bin name.
+    const optimizerFile = path.join(shipped, 'checkpoint', 'optimizer-gan');
+    assert.equal(JSON.parse(fs.readFileSync(`${optimizerFile}.json`, 'utf8')).gzip, true);
+    const gzipped = fs.readFileSync(`${optimizerFile}.bin`);
+    assert.deepEqual([gzipped[0], gzipped[1]], [0x1f, 0x8b], 'a gzip stream');
+    const runOptimizer = fs.statSync(path.join(root, 'run', 'checkpoint', 'optimizer-gan.bin')).size;
+    assert.ok(gzipped.length < 0.25 * runOptimizer, `the optimizer state in under a quarter of the run's bytes (${gzipped.length} of ${runOptimizer})`);
 
     const loaded = await loadPretrained('dcgan-mnist', { withDiscriminator: true });
     const closeTo = (a: tf.Tensor[], b: tf.Tensor[], what: string) => {
@@ -75,6 +82,9 @@ test('a shipped checkpoint: its discriminator loads, and runTraining({ from: "pr
     assert.ok(fs.existsSync(path.join(root, 'continued', 'image_at_epoch_0002.png')), 'the new epoch drew its grid');
     assert.ok(fs.existsSync(path.join(root, 'continued', 'checkpoint', 'generator', 'model.json')), "the continued run's checkpoint has its own generator");
 
+    // A cut-short optimizer file is named, with what to do, and nothing is loaded from it.
+    fs.writeFileSync(`${optimizerFile}.bin`, gzipped.subarray(0, gzipped.length >> 1));
+    await assert.rejects(loadPretrained('dcgan-mnist', { withDiscriminator: true }), /optimizer-gan\.bin is not the gzip stream its manifest says.*damaged or cut short.*--with-checkpoint/);
     fs.rmSync(path.join(shipped, 'checkpoint'), { recursive: true });
     await assert.rejects(runTraining({ ...small, outDir: path.join(root, 'continued'), epochs: 2, from: 'pretrained' }), /has no discriminator or optimizer state/);
     assert.ok(fs.existsSync(path.join(root, 'continued', 'image_at_epoch_0002.png')), 'a refused continuation removes nothing');

@@ -5,6 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import * as zlib from 'zlib';
 import * as tf from '@tensorflow/tfjs';
 import { loadModel, saveModel } from '../models/files';
 import { encodeLog8, decodeLog8, log8Bytes, Log8Code } from '../models/log8';
@@ -44,6 +45,13 @@ export function readRunState(runDir: string): CheckpointState {
 
 /** A manifest entry of an optimizer file; `log8` marks one stored in a byte a value on a log scale (shipped checkpoints, see ../models/log8.ts). */
 type OptimizerEntry = tf.io.WeightsManifestEntry & { log8?: Log8Code };
+
+/**
+ * An optimizer file's manifest: a run's is the list of entries (as tf.io writes them); a shipped
+ * one's says that its `.bin` is gzipped as well (log8 bytes shrink to 73-82 %). The file keeps its
+ * `.bin` name so that no web server serves it with a gzip Content-Encoding the browser would undo.
+ */
+type OptimizerManifest = OptimizerEntry[] | { gzip: true; entries: OptimizerEntry[] };
 
 function valueCount(spec: tf.io.WeightsManifestEntry): number {
   return spec.shape.reduce((a, b) => a * b, 1);
@@ -96,15 +104,26 @@ async function writeOptimizer(opt: tf.Optimizer, file: string, options: Checkpoi
   let specs: OptimizerEntry[] = encoded.specs;
   let data = Buffer.from(encoded.data as ArrayBuffer);
   if (options.compact) ({ specs, data } = packLog8(specs, data));
-  fs.writeFileSync(`${file}.bin`, data);
-  fs.writeFileSync(`${file}.json`, JSON.stringify(specs));
+  const manifest: OptimizerManifest = options.compact ? { gzip: true, entries: specs } : specs;
+  fs.writeFileSync(`${file}.bin`, options.compact ? zlib.gzipSync(data, { level: 9 }) : data);
+  fs.writeFileSync(`${file}.json`, JSON.stringify(manifest));
   // The moments are the optimizer's live variables; only the iteration count is a fresh tensor.
   tf.dispose(named.map((n) => n.tensor).filter((t) => !(t instanceof tf.Variable)));
 }
 
+function gunzipOptimizer(stored: Buffer, file: string): Buffer {
+  try {
+    return Buffer.from(zlib.gunzipSync(stored));
+  } catch (err) {
+    throw new Error(`${file}.bin is not the gzip stream its manifest says (${(err as Error).message}): the file is damaged or cut short. Ship the checkpoint again (npm run pretrained -- --with-checkpoint).`);
+  }
+}
+
 async function readOptimizer(opt: tf.Optimizer, file: string): Promise<void> {
   await prefetchHostFiles([`${file}.json`, `${file}.bin`], "the optimizer's state");
-  const { specs, data } = unpackLog8(JSON.parse(fs.readFileSync(`${file}.json`, 'utf8')), fs.readFileSync(`${file}.bin`));
+  const manifest = JSON.parse(fs.readFileSync(`${file}.json`, 'utf8')) as OptimizerManifest;
+  const stored = fs.readFileSync(`${file}.bin`);
+  const { specs, data } = Array.isArray(manifest) ? unpackLog8(manifest, stored) : unpackLog8(manifest.entries, gunzipOptimizer(stored, file));
   const decoded = tf.io.decodeWeights(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength), specs);
   const ordered = Object.entries(decoded)
     .map(([key, tensor]) => ({ index: Number(key.slice(0, key.indexOf('|'))), name: key.slice(key.indexOf('|') + 1), tensor }))
@@ -115,7 +134,7 @@ async function readOptimizer(opt: tf.Optimizer, file: string): Promise<void> {
 export interface CheckpointWriteOptions {
   /**
    * For a checkpoint that ships in the repository: networks as float16 (half the bytes),
-   * optimizer state in log8 (about a quarter). A resume from it trains on, but is no longer
+   * optimizer state in log8 and gzipped (about a fifth). A resume from it trains on, but is no longer
    * bit-identical.
    */
   compact?: boolean;
