@@ -2,7 +2,9 @@
 # Trains the generators shipped in data/pretrained/ with this project's own trainer on the real
 # data, one after another, at low priority (nice) beside other work. Every run is resumable:
 # run the script again after an interruption and each run continues from its checkpoint.
-#   bash scripts/train-pretrained.sh [system ...]      (default: all five, in this order)
+#   bash scripts/train-pretrained.sh [run ...]      (default: the five shipped systems, in this order)
+# A run is a system's name, or a named recipe of one (MODEL below: dcgan-mnist-100 is tutorial 000's
+# own 100 epochs at batch 256 for dcgan-mnist), trained into runs/pretrained-<run>.
 # Long runs outlive a machine: every GAN_PARK_MINUTES (default 30) while a run trains, and when
 # it ends or stops, its checkpoint and log are parked in data/in-progress/<system>/ (npm run park;
 # commit that folder to keep it). On a machine without the run, the script first restores the
@@ -24,6 +26,11 @@ declare -A RECIPE=(
   [acgan-mnist]="--epochs 10 --batch-size 64 --lr-decay-epochs 7 --lr-decay-factor 0.3 --metrics-every 1 --metrics-samples 2000"
   [dcgan-fashion]="--epochs 16 --batch-size 32 --metrics-every 1 --metrics-samples 2000"
   [dcgan-64]="--epochs 1 --batch-size 128 --metrics-every 1 --metrics-samples 2000"
+  [dcgan-mnist-100]="--epochs 100 --batch-size 256 --metrics-every 5 --metrics-samples 2000"
+)
+# The system a named recipe trains (a run without an entry trains the system of its own name).
+declare -A MODEL=(
+  [dcgan-mnist-100]="dcgan-mnist"
 )
 systems=("$@"); [ ${#systems[@]} -gt 0 ] || systems=(cgan-mnist dcgan-mnist cgan-fashion acgan-mnist dcgan-fashion)
 PARK_ROOT="${GAN_PARK_DIR:-data/in-progress}"
@@ -34,14 +41,17 @@ for s in "${systems[@]}"; do
   run="runs/pretrained-$s"
   parked="$PARK_ROOT/$s"
   if [ -f "$parked/checkpoint/state.json" ]; then node "$PARK" --run "$run" --to "$parked" --restore; fi
-  echo "==> $s: ${RECIPE[$s]}"
+  model="${MODEL[$s]:-$s}"
+  echo "==> $s: --model $model ${RECIPE[$s]}"
   ( while sleep $((PARK_MINUTES * 60)); do
       if [ -f "$run/checkpoint/state.json" ]; then node "$PARK" --run "$run" --to "$parked" || true; fi
     done ) &
   parker=$!
   status=0
   # shellcheck disable=SC2086
-  nice -n 15 node "$TRAIN" --model "$s" ${RECIPE[$s]} --out "$run" --seed 1 --checkpoint-every-minutes 10 ${GAN_PRETRAIN_BACKEND:+--backend $GAN_PRETRAIN_BACKEND} || status=$?
+  nice -n 15 node "$TRAIN" --model "$model" ${RECIPE[$s]} --out "$run" --seed 1 --checkpoint-every-minutes 10 ${GAN_PRETRAIN_BACKEND:+--backend $GAN_PRETRAIN_BACKEND} || status=$?
+  # Its sleep too, or it would linger for up to PARK_MINUTES after the script.
+  pkill -P "$parker" 2>/dev/null || true
   kill "$parker" 2>/dev/null || true
   if [ -f "$run/checkpoint/state.json" ]; then node "$PARK" --run "$run" --to "$parked"; fi
   [ "$status" -eq 0 ] || exit "$status"

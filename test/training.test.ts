@@ -469,3 +469,26 @@ test('a parked run (its checkpoint copied into the repository) restores on anoth
   assert.equal(fs.readFileSync(path.join(machineB, 'log.csv'), 'utf8').trim().split('\n').length, 4);
   tf.dispose(images);
 });
+
+test('scripts/train-pretrained.sh: a named recipe trains its system into a run folder of its own; an unknown run is refused', () => {
+  const script = path.join(__dirname, '..', '..', 'scripts', 'train-pretrained.sh');
+  const stub = path.join(tmp, 'train-stub.js');
+  const argsFile = path.join(tmp, 'train-stub-args.json');
+  // Stands in for the trainer: records its flags, trains nothing.
+  fs.writeFileSync(stub, `require('fs').writeFileSync(${JSON.stringify(argsFile)}, JSON.stringify(process.argv.slice(2)));`);
+  const env = { ...process.env, GAN_TRAIN_JS: stub, GAN_PARK_DIR: path.join(tmp, 'no-parked-runs') };
+  const run = spawnSync('bash', [script, 'dcgan-mnist-100'], { encoding: 'utf8', env, timeout: 60000 });
+  assert.equal(run.status, 0, run.stderr);
+  const flags = JSON.parse(fs.readFileSync(argsFile, 'utf8')) as string[];
+  const flag = (name: string) => flags[flags.indexOf(name) + 1];
+  assert.equal(flag('--model'), 'dcgan-mnist', "tutorial 000's system");
+  assert.deepEqual([flag('--epochs'), flag('--batch-size')], ['100', '256'], "tutorial 000's own recipe");
+  assert.equal(flag('--out'), 'runs/pretrained-dcgan-mnist-100', 'not the shipped run\'s folder');
+  assert.equal(flags.includes('--lr'), false, "the system's own learning rate, as the tutorial's");
+  fs.rmSync(argsFile);
+  assert.equal(spawnSync('bash', [script, 'dcgan-mnist'], { encoding: 'utf8', env, timeout: 60000 }).status, 0);
+  assert.equal(JSON.parse(fs.readFileSync(argsFile, 'utf8'))[1], 'dcgan-mnist', 'a system trains under its own name');
+  const unknown = spawnSync('bash', [script, 'dcgan-mnist-1000'], { encoding: 'utf8', env, timeout: 60000 });
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /no recipe for dcgan-mnist-1000 \(have: .*dcgan-mnist-100/);
+});
