@@ -24,7 +24,7 @@ const FLAGS = flags([
   { name: 'batch-size', type: 'int', help: 'the batch size it trained with (default: the tutorial\'s)' },
   { name: 'samples', type: 'int', help: 'samples per score', min: 100, default: 10000 },
   { name: 'checkpoint-only', type: 'boolean', help: 'ship (or re-ship) only the checkpoint beside a generator already shipped from this very run (its info.json trainedAt is the run\'s): no scoring, info.json kept' },
-  { name: 'with-checkpoint', type: 'boolean', help: 'also ship the run\'s last checkpoint (discriminator, both optimizers\' state; float16 networks, log8 optimizer state) so lessons can continue training from it' },
+  { name: 'with-checkpoint', type: 'boolean', help: 'also ship the run\'s last checkpoint (discriminator, both optimizers\' state; float16 networks, log8 optimizer state gzipped) so lessons can continue training from it' },
 ]);
 
 function scores(r: QualityReport): PretrainedScores {
@@ -42,7 +42,7 @@ function folderBytes(dir: string): number {
   return fs.readdirSync(dir, { withFileTypes: true }).reduce((sum, e) => sum + (e.isDirectory() ? folderBytes(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).size), 0);
 }
 
-/** Writes the run's last checkpoint beside the shipped generator, which it shares (compact: float16 networks, log8 optimizer state). */
+/** Writes the run's last checkpoint beside the shipped generator, which it shares (compact: float16 networks, log8 optimizer state, gzipped). */
 async function shipCheckpoint(run: string, dir: string, state: CheckpointState, system: GanSystem): Promise<void> {
   const { models } = await loadCheckpoint(run, system);
   const { savedAt: _, ...rest } = state;
