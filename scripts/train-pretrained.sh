@@ -13,6 +13,7 @@
 # A run stopped by SIGTERM or Ctrl-C saves its checkpoint, is parked, and ends the script (the
 # trainer exits 130): the runs after it do not start.
 # Then: node build/lib/cli/pretrained.js --run runs/pretrained-<system> --command '...'
+# (or --run runs/pretrained-<system>/best: the scored epoch with the lowest FID, kept by --keep-best)
 # The recipes (the tutorials' networks and losses, unchanged; batch and epochs chosen here) are
 # explained in the README's "Pretrained generators" section.
 set -euo pipefail
@@ -21,12 +22,12 @@ TRAIN="${GAN_TRAIN_JS:-build/lib/cli/train.js}"
 export TF_CPP_MIN_LOG_LEVEL=2
 declare -A RECIPE=(
   [cgan-mnist]="--epochs 30 --batch-size 128"
-  [dcgan-mnist]="--epochs 40 --batch-size 64 --lr 0.0004 --lr-decay-epochs 20,30 --lr-decay-factor 0.3 --metrics-every 2 --metrics-samples 2000"
-  [cgan-fashion]="--epochs 16 --batch-size 64 --lr-decay-epochs 8 --lr-decay-factor 0.3 --metrics-every 2 --metrics-samples 2000"
-  [acgan-mnist]="--epochs 10 --batch-size 64 --lr-decay-epochs 7 --lr-decay-factor 0.3 --metrics-every 1 --metrics-samples 2000"
-  [dcgan-fashion]="--epochs 16 --batch-size 32 --metrics-every 1 --metrics-samples 2000"
+  [dcgan-mnist]="--epochs 40 --batch-size 64 --lr 0.0004 --lr-decay-epochs 20,30 --lr-decay-factor 0.3 --keep-best --metrics-every 2 --metrics-samples 2000"
+  [cgan-fashion]="--epochs 16 --batch-size 64 --lr-decay-epochs 8 --lr-decay-factor 0.3 --keep-best --metrics-every 2 --metrics-samples 2000"
+  [acgan-mnist]="--epochs 10 --batch-size 64 --lr-decay-epochs 7 --lr-decay-factor 0.3 --keep-best --metrics-every 1 --metrics-samples 2000"
+  [dcgan-fashion]="--epochs 16 --batch-size 32 --keep-best --metrics-every 1 --metrics-samples 2000"
   [dcgan-64]="--epochs 1 --batch-size 128 --metrics-every 1 --metrics-samples 2000"
-  [dcgan-mnist-100]="--epochs 100 --batch-size 256 --metrics-every 5 --metrics-samples 2000"
+  [dcgan-mnist-100]="--epochs 100 --batch-size 256 --keep-best --metrics-every 5 --metrics-samples 2000"
 )
 # The system a named recipe trains (a run without an entry trains the system of its own name).
 declare -A MODEL=(

@@ -492,3 +492,50 @@ test('scripts/train-pretrained.sh: a named recipe trains its system into a run f
   assert.equal(unknown.status, 2);
   assert.match(unknown.stderr, /no recipe for dcgan-mnist-1000 \(have: .*dcgan-mnist-100/);
 });
+
+test('--keep-best: the scored epoch with the lowest FID stays in best/ (compact), across a resume and a park; without scores it is refused', async () => {
+  await useWasm();
+  const { bestCheckpoint } = await import('../lib/training/callbacks');
+  const { parkRun, unparkRun, readRunState, bestRunDir, saveCheckpoint } = await import('../lib/training/checkpoint');
+  const runDir = path.join(tmp, 'keep-best');
+  const models = buildSystem(getSystem('dcgan-mnist'));
+  const history: EpochLogs[] = [];
+  const ctx = { models, epochs: 4, stepsPerEpoch: 1, history, stopRequested: false, interrupted: false } as unknown as TrainContext;
+  const best = bestCheckpoint({ runDir, model: 'dcgan-mnist' });
+  // Each epoch leaves the generator's last bias at a value of its own, to tell the saved epoch by.
+  const biasOf = (g: tf.LayersModel) => (g.getWeights().at(-1)!.dataSync() as Float32Array)[0];
+  const endEpoch = async (epoch: number, fid: number | undefined, callback = best) => {
+    const last = models.generator.getWeights().at(-1)!;
+    models.generator.layers.at(-1)!.setWeights([...models.generator.layers.at(-1)!.getWeights().slice(0, -1), tf.fill(last.shape, epoch / 8)]);
+    const logs = { epoch, realP: 0.5, fakeP: 0.5, gLoss: 1, dLoss: 1, seconds: 1, steps: 1, ...(fid === undefined ? {} : { fid }) };
+    history.push(logs);
+    await callback.onEpochEnd!(epoch, logs, ctx);
+  };
+  await endEpoch(1, 50);
+  await endEpoch(2, 40);
+  await endEpoch(3, undefined);   // not scored: passed over
+  await endEpoch(4, 45);
+  const state = readRunState(bestRunDir(runDir));
+  assert.equal(state.epoch, 2, 'the epoch of FID 40');
+  assert.deepEqual(state.history.map((h) => h.fid), [50, 40], 'its history ends at that epoch');
+  const saved = await loadModel(path.join(bestRunDir(runDir), 'checkpoint', 'generator'));
+  assert.equal(biasOf(saved), 2 / 8, "epoch 2's generator");
+  assert.ok(fs.readFileSync(path.join(bestRunDir(runDir), 'checkpoint', 'generator', 'model.json'), 'utf8').includes('float16'), 'compact, as a shipped run is');
+  saved.dispose();
+  // A resumed run (a fresh callback) compares with the scores in its history: 42 does not beat 40, 30 does.
+  const resumed = bestCheckpoint({ runDir, model: 'dcgan-mnist' });
+  await endEpoch(5, 42, resumed);
+  assert.equal(readRunState(bestRunDir(runDir)).epoch, 2);
+  // Parked and restored on another machine, best/ goes along.
+  await saveCheckpoint(runDir, models, { model: 'dcgan-mnist', epoch: 5, history });
+  const parked = path.join(tmp, 'keep-best-parked');
+  await parkRun(runDir, parked);
+  const elsewhere = path.join(tmp, 'keep-best-elsewhere');
+  unparkRun(parked, elsewhere);
+  assert.equal(readRunState(bestRunDir(elsewhere)).epoch, 2);
+  await endEpoch(6, 30, resumed);
+  assert.equal(readRunState(bestRunDir(runDir)).epoch, 6);
+  const unscored = tf.zeros([8, 28, 28, 1]) as tf.Tensor4D;
+  await assert.rejects(runTraining({ model: 'dcgan-mnist', outDir: path.join(tmp, 'keep-best-unscored'), images: unscored, epochs: 1, batchSize: 8, keepBest: true, progress: false }), /keepBest keeps the epoch with the lowest FID.*metricsEvery/);
+  unscored.dispose();
+});

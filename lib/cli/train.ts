@@ -39,6 +39,7 @@ const FLAGS = flags([
   { name: 'checkpoint-every-minutes', type: 'number', help: 'also save inside an epoch when this many minutes passed since the last save (0: never)', min: 0, default: 10 },
   { name: 'metrics-every', type: 'int', help: 'score samples (FID, KID, classes covered) every N epochs into log.csv and metrics.svg', min: 1 },
   { name: 'metrics-samples', type: 'int', help: 'samples per score during training', min: 100, default: 2000 },
+  { name: 'keep-best', type: 'boolean', help: 'keep the scored epoch with the lowest FID in <out>/best/ (needs --metrics-every); ship it with npm run pretrained -- --run <out>/best' },
   { name: 'backend', type: 'string', help: 'TensorFlow.js backend (default: fastest that loads)', choices: ['native', 'wasm', 'cpu'] },
   { name: 'threads', type: 'int', help: 'wasm threads (default: all cores)', min: 1, max: 8 },
   { name: 'no-resume', type: 'boolean', help: 'start afresh even if --out holds a checkpoint' },
@@ -98,6 +99,7 @@ async function main(args: FlagsOf<typeof FLAGS>): Promise<void> {
     resume: !args['no-resume'],
     metricsEvery: args['metrics-every'],
     metricsSamples: args['metrics-samples'],
+    keepBest: args['keep-best'],
     callbacks: [stopOnInterrupt()],
   });
   const done = result.history.length;

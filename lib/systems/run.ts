@@ -13,10 +13,10 @@ import { setGlobalSeed, setRandomState } from '../random';
 import { trainGan, EpochLogs, EpochProgress, GanCallback } from '../training/loop';
 import { GanModels } from '../models/gan';
 import { kindOf, ganModelsOf } from '../models/kinds';
-import { hasCheckpoint, loadCheckpoint, loadCheckpointInto, checkpointDir } from '../training/checkpoint';
+import { hasCheckpoint, loadCheckpoint, loadCheckpointInto, checkpointDir, bestRunDir } from '../training/checkpoint';
 import { TrainStepFn } from '../training/step';
 import { describeNetwork, layerList, networkDifferences, NetworkDescription } from '../models/describe';
-import { epochImages, csvLogger, checkpoints, epochImageFiles } from '../training/callbacks';
+import { epochImages, csvLogger, checkpoints, bestCheckpoint, epochImageFiles } from '../training/callbacks';
 import { defaultProgress } from '../training/progress';
 import { gifFromPngFiles } from '../visual/gif';
 import { learningRateSchedule } from '../training/schedule';
@@ -54,6 +54,11 @@ export interface RunOptions {
    * (default 600: only epochs longer than ten minutes are saved inside; 0 turns it off).
    */
   checkpointEverySeconds?: number;
+  /**
+   * Keep the scored epoch with the lowest FID as a compact checkpoint of its own in
+   * `<modelDir>/best/` (needs `metricsEvery`): what ships is the best measured epoch.
+   */
+  keepBest?: boolean;
   /**
    * Continue from the run folder's checkpoint if there is one (default false: a run starts
    * afresh, and the files an earlier run left in the folder are removed, so an experiment
@@ -147,6 +152,7 @@ export function networksLines(n: RunNetworks): string[] {
 function clearEarlierRun(dirs: { outDir: string; logDir: string; modelDir: string }, systemName: string): boolean {
   const targets = [
     checkpointDir(dirs.modelDir),
+    bestRunDir(dirs.modelDir),
     path.join(dirs.modelDir, 'generator'),
     path.join(dirs.logDir, 'log.csv'),
     path.join(dirs.outDir, `${systemName}.gif`),
@@ -169,6 +175,7 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
     throw new Error(`Batch size ${batchSize} does not work for ${system.name}: it must be ${system.split === 'half' ? 'an even' : 'an'} integer of at least 2${why}.`);
   }
   const epochs = options.epochs ?? system.epochs;
+  if (options.keepBest && !options.metricsEvery) throw new Error('keepBest keeps the epoch with the lowest FID, so the epochs must be scored: give metricsEvery too (--metrics-every N).');
   for (const dir of [options.outDir, logDir, modelDir]) fs.mkdirSync(dir, { recursive: true });
   // One writer per run folder: a second trainer, notebook or main job on the same folder stops here.
   const releases: Array<() => void> = [];
@@ -235,6 +242,7 @@ async function trainLocked(options: RunOptions, system: GanSystem, { logDir, mod
     ...(options.metricsEvery ? [metricsCallback({ domain: metricDomainOf(system), range: system.range, every: options.metricsEvery, samples: options.metricsSamples })] : []),
     csvLogger(path.join(logDir, 'log.csv')),
     checkpoints({ runDir: modelDir, model: system.name, every: options.checkpointEvery ?? system.checkpointEvery, everySteps: options.checkpointEverySteps, everySeconds: options.checkpointEverySeconds ?? 600 }),
+    ...(options.keepBest ? [bestCheckpoint({ runDir: modelDir, model: system.name })] : []),
     ...(options.progress ?? true ? [progress] : []),
     ...(options.callbacks ?? []),
     // Interrupt (a kernel's, Ctrl-C) stops after the step with a checkpoint, in a notebook too.

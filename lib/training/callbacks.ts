@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { GanCallback, EpochLogs, TrainContext } from './loop';
 import { NUM_CLASSES, generateLatentPoints, isConditional, runGenerator } from '../models/gan';
 import { classGrid } from './generate';
-import { saveCheckpoint } from './checkpoint';
+import { saveCheckpoint, bestRunDir } from './checkpoint';
 import { gridPng } from '../visual/grid';
 import { ModelRange } from '../pixels';
 import { labelGridRows } from '../visual/labels';
@@ -138,3 +138,28 @@ export function checkpoints(options: CheckpointOptions): GanCallback {
   };
 }
 
+
+export interface BestCheckpointOptions {
+  /** The run folder: the best epoch goes to its `best/checkpoint/`. */
+  runDir: string;
+  model: string;
+}
+
+/**
+ * Keeps the scored epoch with the lowest FID so far as a checkpoint of its own,
+ * `<run>/best/checkpoint/`, compact as a shipped run is (float16 networks, log8 optimizer state,
+ * gzipped): a GAN's scores move from epoch to epoch, and what ships is the best measured
+ * (`npm run pretrained -- --run <run>/best`). Runs after the metrics callback, which puts the
+ * epoch's FID in its logs; epochs without a score are passed over. A resumed run compares with
+ * the scores in its history, so an epoch is kept only when it beats every earlier one.
+ */
+export function bestCheckpoint(options: BestCheckpointOptions): GanCallback {
+  return {
+    async onEpochEnd(epoch, logs, ctx) {
+      if (logs.fid === undefined) return;
+      const earlier = ctx.history.filter((h) => h.epoch < epoch && h.fid !== undefined).map((h) => h.fid!);
+      if (earlier.length && logs.fid >= Math.min(...earlier)) return;
+      await saveCheckpoint(bestRunDir(options.runDir), ctx.models, { model: options.model, epoch, history: ctx.history, randomState: getRandomState() }, { compact: true });
+    },
+  };
+}

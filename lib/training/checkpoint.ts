@@ -36,6 +36,11 @@ export function checkpointDir(runDir: string): string {
   return path.join(runDir, 'checkpoint');
 }
 
+/** Where a run keeps its best scored epoch (`--keep-best`): a run folder of its own inside the run's. */
+export function bestRunDir(runDir: string): string {
+  return path.join(runDir, 'best');
+}
+
 /** The state of a run folder's checkpoint; throws, saying how to make one, when it is not a run. */
 export function readRunState(runDir: string): CheckpointState {
   const file = path.join(checkpointDir(runDir), 'state.json');
@@ -260,12 +265,17 @@ export async function parkRun(runDir: string, toDir: string): Promise<Checkpoint
   for (let attempt = 0; attempt < 5; attempt++) {
     const before = readRunState(runDir).savedAt;
     let copied: CheckpointState | undefined;
+    const best = bestRunDir(runDir);
+    const bestBefore = hasCheckpoint(best) ? readRunState(best).savedAt : undefined;
     await writeFolderAtomic(toDir, (tmp) => {
       copyTree(checkpointDir(runDir), checkpointDir(tmp));
       const log = path.join(runDir, 'log.csv');
       if (fs.existsSync(log)) fs.copyFileSync(log, path.join(tmp, 'log.csv'));
+      // The best epoch (--keep-best) goes along: compact, a few MB.
+      if (bestBefore) copyTree(checkpointDir(best), checkpointDir(bestRunDir(tmp)));
       copied = JSON.parse(fs.readFileSync(path.join(checkpointDir(tmp), 'state.json'), 'utf8')) as CheckpointState;
       if (copied.savedAt !== before || JSON.parse(fs.readFileSync(stateFile, 'utf8')).savedAt !== before) throw new Error('checkpoint replaced during the copy');
+      if (bestBefore && (readRunState(bestRunDir(tmp)).savedAt !== bestBefore || readRunState(best).savedAt !== bestBefore)) throw new Error('checkpoint replaced during the copy');
     }).catch((err: Error) => {
       if (err.message !== 'checkpoint replaced during the copy') throw err;
       copied = undefined;
@@ -291,5 +301,9 @@ export function unparkRun(parkedDir: string, runDir: string): CheckpointState | 
   copyTree(checkpointDir(parkedDir), checkpointDir(runDir));
   const log = path.join(parkedDir, 'log.csv');
   if (fs.existsSync(log)) fs.copyFileSync(log, path.join(runDir, 'log.csv'));
+  if (hasCheckpoint(bestRunDir(parkedDir))) {
+    fs.rmSync(bestRunDir(runDir), { recursive: true, force: true });
+    copyTree(checkpointDir(bestRunDir(parkedDir)), checkpointDir(bestRunDir(runDir)));
+  }
   return parked;
 }
