@@ -33,7 +33,19 @@ if (!fs.existsSync(python)) {
   console.error('run-notebooks: .venv/ is missing (nbclient lives there): run npm run setup first.');
   process.exit(1);
 }
-const notebooks = (args.length ? args : fs.readdirSync(path.join(root, 'notebooks')).filter((f) => f.endsWith('.ipynb')).sort().map((f) => path.join('notebooks', f)));
+// A notebook named on the command line: a path (from the repository root or here), or a lesson's
+// name in notebooks/ with or without .ipynb ('06b-dcgan-fashion').
+function notebookPath(arg) {
+  const named = arg.endsWith('.ipynb') ? arg : `${arg}.ipynb`;
+  const found = [path.resolve(arg), path.resolve(root, arg), path.join(root, 'notebooks', path.basename(named))].find((p) => fs.existsSync(p) && fs.statSync(p).isFile());
+  if (!found) {
+    const lessons = fs.readdirSync(path.join(root, 'notebooks')).filter((f) => f.endsWith('.ipynb')).map((f) => f.replace(/\.ipynb$/, ''));
+    console.error(`run-notebooks: no notebook ${arg} (give a path, or one of: ${lessons.join(', ')}).`);
+    process.exit(2);
+  }
+  return path.relative(root, found);
+}
+const notebooks = (args.length ? args.map(notebookPath) : fs.readdirSync(path.join(root, 'notebooks')).filter((f) => f.endsWith('.ipynb')).sort().map((f) => path.join('notebooks', f)));
 const jupyterEnv = path.join(root, 'scripts', 'jupyter-env.sh');
 const timeout = Number(process.env.GAN_NOTEBOOK_TIMEOUT || 1200);
 

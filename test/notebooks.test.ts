@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
+import { spawnSync } from 'child_process';
 
 const dir = path.resolve(__dirname, '..', '..', 'notebooks');
 const notebooks = fs.readdirSync(dir).filter((f) => f.endsWith('.ipynb')).sort();
@@ -107,4 +108,10 @@ test('the library reads as a table of contents: a short flat list, then one name
     }
   }
   assert.deepEqual([...new Set(unknown)], [], 'names the lessons use that the library does not export');
+});
+
+test('scripts/run-notebooks.js names the lessons when asked for one that is not there', { skip: !fs.existsSync(path.join(dir, '..', '.venv', 'bin', 'python')) && 'no .venv (npm run setup)' }, () => {
+  const run = spawnSync(process.execPath, [path.join(dir, '..', 'scripts', 'run-notebooks.js'), '99-no-such-lesson'], { encoding: 'utf8', timeout: 60000 });
+  assert.equal(run.status, 2);
+  assert.match(run.stderr, /^run-notebooks: no notebook 99-no-such-lesson \(give a path, or one of: 00-what-is-a-gan, .*06b-dcgan-fashion, .*13-evaluation\)\.\n$/);
 });
