@@ -37,7 +37,9 @@ if (!fs.existsSync(python)) {
 // name in notebooks/ with or without .ipynb ('06b-dcgan-fashion').
 function notebookPath(arg) {
   const named = arg.endsWith('.ipynb') ? arg : `${arg}.ipynb`;
-  const found = [path.resolve(arg), path.resolve(root, arg), path.join(root, 'notebooks', path.basename(named))].find((p) => fs.existsSync(p) && fs.statSync(p).isFile());
+  // A lesson's name is looked up in notebooks/ only when it is a bare name: a mistyped path fails.
+  const bare = !arg.includes('/') && !arg.includes(path.sep);
+  const found = [path.resolve(arg), path.resolve(root, arg), ...(bare ? [path.join(root, 'notebooks', named)] : [])].find((p) => fs.existsSync(p) && fs.statSync(p).isFile());
   if (!found) {
     const lessons = fs.readdirSync(path.join(root, 'notebooks')).filter((f) => f.endsWith('.ipynb')).map((f) => f.replace(/\.ipynb$/, ''));
     console.error(`run-notebooks: no notebook ${arg} (give a path, or one of: ${lessons.join(', ')}).`);

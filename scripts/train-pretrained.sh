@@ -51,9 +51,9 @@ for s in "${systems[@]}"; do
   status=0
   # shellcheck disable=SC2086
   nice -n 15 node "$TRAIN" --model "$model" ${RECIPE[$s]} --out "$run" --seed 1 --checkpoint-every-minutes 10 ${GAN_PRETRAIN_BACKEND:+--backend $GAN_PRETRAIN_BACKEND} || status=$?
-  # Its sleep too, or it would linger for up to PARK_MINUTES after the script.
-  pkill -P "$parker" 2>/dev/null || true
-  kill "$parker" 2>/dev/null || true
+  # Stop the parker between parks: end its sleep, and its loop ends; a park it is writing finishes
+  # first (never cut off half-written). Nothing of it outlives the script.
+  while kill -0 "$parker" 2>/dev/null; do pkill -x sleep -P "$parker" 2>/dev/null || true; sleep 0.2; done
   if [ -f "$run/checkpoint/state.json" ]; then node "$PARK" --run "$run" --to "$parked"; fi
   [ "$status" -eq 0 ] || exit "$status"
 done

@@ -204,13 +204,16 @@ test('metrics in the training loop land in log.csv and metrics.svg; npm run eval
   await useWasm();
   const outDir = path.join(tmp, 'run');
   const images = tf.randomUniform([32, 28, 28, 1]) as tf.Tensor4D;
-  await runTraining({ model: 'dcgan-mnist', outDir, images, epochs: 2, batchSize: 8, maxStepsPerEpoch: 1, metricsEvery: 1, metricsSamples: 200, progress: false });
+  await runTraining({ model: 'dcgan-mnist', outDir, images, epochs: 2, batchSize: 8, maxStepsPerEpoch: 1, metricsEvery: 1, metricsSamples: 200, keepBest: true, progress: false });
   images.dispose();
   const [header, row1, row2] = fs.readFileSync(path.join(outDir, 'log.csv'), 'utf8').trim().split('\n');
   const cols = header.split(',');
   assert.ok(cols.includes('fid') && cols.includes('kid') && cols.includes('classesCovered'), header);
   const fid = cols.indexOf('fid');
   assert.ok(Number(row1.split(',')[fid]) > 0 && Number(row2.split(',')[fid]) > 0);
+  // keepBest: the epoch of the lower of the two scores is in best/.
+  const bestEpoch = Number(row1.split(',')[fid]) <= Number(row2.split(',')[fid]) ? 1 : 2;
+  assert.equal(JSON.parse(fs.readFileSync(path.join(outDir, 'best', 'checkpoint', 'state.json'), 'utf8')).epoch, bestEpoch);
   assert.match(fs.readFileSync(path.join(outDir, 'metrics.svg'), 'utf8'), /<svg[\s\S]*FID per epoch/);
   execFileSync(process.execPath, [path.join(repo, 'build/lib/cli/evaluate.js'), '--run', outDir, '--samples', '300', '--no-probe'], { cwd: repo, stdio: 'pipe' });
   const metrics = JSON.parse(fs.readFileSync(path.join(outDir, 'metrics.json'), 'utf8'));

@@ -476,7 +476,10 @@ test('scripts/train-pretrained.sh: a named recipe trains its system into a run f
   const argsFile = path.join(tmp, 'train-stub-args.json');
   // Stands in for the trainer: records its flags, trains nothing.
   fs.writeFileSync(stub, `require('fs').writeFileSync(${JSON.stringify(argsFile)}, JSON.stringify(process.argv.slice(2)));`);
-  const env = { ...process.env, GAN_TRAIN_JS: stub, GAN_PARK_DIR: path.join(tmp, 'no-parked-runs') };
+  // And for the parker: this machine's real runs/ folders are never copied or restored here.
+  const parkStub = path.join(tmp, 'park-stub.js');
+  fs.writeFileSync(parkStub, '');
+  const env = { ...process.env, GAN_TRAIN_JS: stub, GAN_PARK_JS: parkStub, GAN_PARK_DIR: path.join(tmp, 'no-parked-runs') };
   const run = spawnSync('bash', [script, 'dcgan-mnist-100'], { encoding: 'utf8', env, timeout: 60000 });
   assert.equal(run.status, 0, run.stderr);
   const flags = JSON.parse(fs.readFileSync(argsFile, 'utf8')) as string[];
@@ -515,26 +518,28 @@ test('--keep-best: the scored epoch with the lowest FID stays in best/ (compact)
   await endEpoch(2, 40);
   await endEpoch(3, undefined);   // not scored: passed over
   await endEpoch(4, 45);
+  await endEpoch(5, NaN);         // a diverged generator's score: never the best
   const state = readRunState(bestRunDir(runDir));
   assert.equal(state.epoch, 2, 'the epoch of FID 40');
   assert.deepEqual(state.history.map((h) => h.fid), [50, 40], 'its history ends at that epoch');
+  assert.equal(readRunState(bestRunDir(runDir)).savedAt, state.savedAt, 'NaN did not replace it');
   const saved = await loadModel(path.join(bestRunDir(runDir), 'checkpoint', 'generator'));
   assert.equal(biasOf(saved), 2 / 8, "epoch 2's generator");
   assert.ok(fs.readFileSync(path.join(bestRunDir(runDir), 'checkpoint', 'generator', 'model.json'), 'utf8').includes('float16'), 'compact, as a shipped run is');
   saved.dispose();
   // A resumed run (a fresh callback) compares with the scores in its history: 42 does not beat 40, 30 does.
   const resumed = bestCheckpoint({ runDir, model: 'dcgan-mnist' });
-  await endEpoch(5, 42, resumed);
+  await endEpoch(6, 42, resumed);
   assert.equal(readRunState(bestRunDir(runDir)).epoch, 2);
   // Parked and restored on another machine, best/ goes along.
-  await saveCheckpoint(runDir, models, { model: 'dcgan-mnist', epoch: 5, history });
+  await saveCheckpoint(runDir, models, { model: 'dcgan-mnist', epoch: 6, history });
   const parked = path.join(tmp, 'keep-best-parked');
   await parkRun(runDir, parked);
   const elsewhere = path.join(tmp, 'keep-best-elsewhere');
   unparkRun(parked, elsewhere);
   assert.equal(readRunState(bestRunDir(elsewhere)).epoch, 2);
-  await endEpoch(6, 30, resumed);
-  assert.equal(readRunState(bestRunDir(runDir)).epoch, 6);
+  await endEpoch(7, 30, resumed);
+  assert.equal(readRunState(bestRunDir(runDir)).epoch, 7);
   const unscored = tf.zeros([8, 28, 28, 1]) as tf.Tensor4D;
   await assert.rejects(runTraining({ model: 'dcgan-mnist', outDir: path.join(tmp, 'keep-best-unscored'), images: unscored, epochs: 1, batchSize: 8, keepBest: true, progress: false }), /keepBest keeps the epoch with the lowest FID.*metricsEvery/);
   unscored.dispose();

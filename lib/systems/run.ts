@@ -241,8 +241,10 @@ async function trainLocked(options: RunOptions, system: GanSystem, { logDir, mod
     // Before the CSV log, so the scores are in the epoch's row.
     ...(options.metricsEvery ? [metricsCallback({ domain: metricDomainOf(system), range: system.range, every: options.metricsEvery, samples: options.metricsSamples })] : []),
     csvLogger(path.join(logDir, 'log.csv')),
-    checkpoints({ runDir: modelDir, model: system.name, every: options.checkpointEvery ?? system.checkpointEvery, everySteps: options.checkpointEverySteps, everySeconds: options.checkpointEverySeconds ?? 600 }),
+    // Before the run's checkpoint: a crash between the two then repeats the epoch on resume (the
+    // same FID, bit for bit) and keeps it again, instead of losing it with its score already saved.
     ...(options.keepBest ? [bestCheckpoint({ runDir: modelDir, model: system.name })] : []),
+    checkpoints({ runDir: modelDir, model: system.name, every: options.checkpointEvery ?? system.checkpointEvery, everySteps: options.checkpointEverySteps, everySeconds: options.checkpointEverySeconds ?? 600 }),
     ...(options.progress ?? true ? [progress] : []),
     ...(options.callbacks ?? []),
     // Interrupt (a kernel's, Ctrl-C) stops after the step with a checkpoint, in a notebook too.

@@ -156,8 +156,9 @@ export interface BestCheckpointOptions {
 export function bestCheckpoint(options: BestCheckpointOptions): GanCallback {
   return {
     async onEpochEnd(epoch, logs, ctx) {
-      if (logs.fid === undefined) return;
-      const earlier = ctx.history.filter((h) => h.epoch < epoch && h.fid !== undefined).map((h) => h.fid!);
+      // A diverged generator's NaN (or a score lost to JSON as null) is never the best.
+      if (logs.fid === undefined || !Number.isFinite(logs.fid)) return;
+      const earlier = ctx.history.filter((h) => h.epoch < epoch && Number.isFinite(h.fid)).map((h) => h.fid!);
       if (earlier.length && logs.fid >= Math.min(...earlier)) return;
       await saveCheckpoint(bestRunDir(options.runDir), ctx.models, { model: options.model, epoch, history: ctx.history, randomState: getRandomState() }, { compact: true });
     },

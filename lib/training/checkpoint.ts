@@ -271,8 +271,14 @@ export async function parkRun(runDir: string, toDir: string): Promise<Checkpoint
       copyTree(checkpointDir(runDir), checkpointDir(tmp));
       const log = path.join(runDir, 'log.csv');
       if (fs.existsSync(log)) fs.copyFileSync(log, path.join(tmp, 'log.csv'));
-      // The best epoch (--keep-best) goes along: compact, a few MB.
-      if (bestBefore) copyTree(checkpointDir(best), checkpointDir(bestRunDir(tmp)));
+      // The best epoch (--keep-best) goes along: compact, a few MB. Replaced under the copy, it is copied again.
+      if (bestBefore) {
+        try {
+          copyTree(checkpointDir(best), checkpointDir(bestRunDir(tmp)));
+        } catch {
+          throw new Error('checkpoint replaced during the copy');
+        }
+      }
       copied = JSON.parse(fs.readFileSync(path.join(checkpointDir(tmp), 'state.json'), 'utf8')) as CheckpointState;
       if (copied.savedAt !== before || JSON.parse(fs.readFileSync(stateFile, 'utf8')).savedAt !== before) throw new Error('checkpoint replaced during the copy');
       if (bestBefore && (readRunState(bestRunDir(tmp)).savedAt !== bestBefore || readRunState(best).savedAt !== bestBefore)) throw new Error('checkpoint replaced during the copy');
@@ -301,9 +307,8 @@ export function unparkRun(parkedDir: string, runDir: string): CheckpointState | 
   copyTree(checkpointDir(parkedDir), checkpointDir(runDir));
   const log = path.join(parkedDir, 'log.csv');
   if (fs.existsSync(log)) fs.copyFileSync(log, path.join(runDir, 'log.csv'));
-  if (hasCheckpoint(bestRunDir(parkedDir))) {
-    fs.rmSync(bestRunDir(runDir), { recursive: true, force: true });
-    copyTree(checkpointDir(bestRunDir(parkedDir)), checkpointDir(bestRunDir(runDir)));
-  }
+  // The run's best epoch is the parked one's (or none): an older best/ here may be another run's.
+  fs.rmSync(bestRunDir(runDir), { recursive: true, force: true });
+  if (hasCheckpoint(bestRunDir(parkedDir))) copyTree(checkpointDir(bestRunDir(parkedDir)), checkpointDir(bestRunDir(runDir)));
   return parked;
 }
