@@ -255,35 +255,53 @@ export function copyCheckpoint(fromRunDir: string, toRunDir: string): void {
   fs.writeFileSync(path.join(to, 'state.json'), JSON.stringify(own, null, 1));
 }
 
+const REPLACED = 'checkpoint replaced during the copy';
+
+/** When a run folder's checkpoint was saved; undefined while it has none (as during the rename that replaces it). */
+function savedAtOf(runDir: string): string | undefined {
+  try {
+    return readRunState(runDir).savedAt;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Copies the checkpoint of `fromRunDir`, the one saved at `savedAt`, into `toRunDir`. Throws
+ * REPLACED when the trainer replaced it during the copy (the caller copies again); any other
+ * failure as it is.
+ */
+function copySteadily(fromRunDir: string, toRunDir: string, savedAt: string): CheckpointState {
+  try {
+    copyTree(checkpointDir(fromRunDir), checkpointDir(toRunDir));
+  } catch (err) {
+    if (savedAtOf(fromRunDir) === savedAt) throw err;
+    throw new Error(REPLACED);
+  }
+  const copied = readRunState(toRunDir);
+  if (copied.savedAt !== savedAt || savedAtOf(fromRunDir) !== savedAt) throw new Error(REPLACED);
+  return copied;
+}
+
 /**
  * Parks a run in `toDir` (e.g. `data/in-progress/<model>/`, committed to the repository): one
  * consistent snapshot of its checkpoint and log.csv, written atomically. The trainer replaces
  * its checkpoint with a rename while it runs; a snapshot taken across such a save is taken again.
  */
 export async function parkRun(runDir: string, toDir: string): Promise<CheckpointState> {
-  const stateFile = path.join(checkpointDir(runDir), 'state.json');
   for (let attempt = 0; attempt < 5; attempt++) {
     const before = readRunState(runDir).savedAt;
-    let copied: CheckpointState | undefined;
     const best = bestRunDir(runDir);
-    const bestBefore = hasCheckpoint(best) ? readRunState(best).savedAt : undefined;
+    const bestBefore = savedAtOf(best);
+    let copied: CheckpointState | undefined;
     await writeFolderAtomic(toDir, (tmp) => {
-      copyTree(checkpointDir(runDir), checkpointDir(tmp));
+      copied = copySteadily(runDir, tmp, before);
       const log = path.join(runDir, 'log.csv');
       if (fs.existsSync(log)) fs.copyFileSync(log, path.join(tmp, 'log.csv'));
-      // The best epoch (--keep-best) goes along: compact, a few MB. Replaced under the copy, it is copied again.
-      if (bestBefore) {
-        try {
-          copyTree(checkpointDir(best), checkpointDir(bestRunDir(tmp)));
-        } catch {
-          throw new Error('checkpoint replaced during the copy');
-        }
-      }
-      copied = JSON.parse(fs.readFileSync(path.join(checkpointDir(tmp), 'state.json'), 'utf8')) as CheckpointState;
-      if (copied.savedAt !== before || JSON.parse(fs.readFileSync(stateFile, 'utf8')).savedAt !== before) throw new Error('checkpoint replaced during the copy');
-      if (bestBefore && (readRunState(bestRunDir(tmp)).savedAt !== bestBefore || readRunState(best).savedAt !== bestBefore)) throw new Error('checkpoint replaced during the copy');
+      // The best epoch (--keep-best) goes along: compact, a few MB.
+      if (bestBefore) copySteadily(best, bestRunDir(tmp), bestBefore);
     }).catch((err: Error) => {
-      if (err.message !== 'checkpoint replaced during the copy') throw err;
+      if (err.message !== REPLACED) throw err;
       copied = undefined;
     });
     if (copied) return copied;
