@@ -32,6 +32,26 @@ export function epochEta(elapsedSeconds: number, step: number, firstStep: number
 }
 
 /**
+ * One epoch's clock for the progress displays: `at(step, total)`, called at every step's end,
+ * gives the seconds since the epoch began in this process and the seconds left (epochEta).
+ */
+function epochClock(): { begin(): void; at(step: number, total: number): { elapsed: number; eta: number } } {
+  let started = 0;
+  let firstStep = 0;
+  return {
+    begin() {
+      started = Date.now();
+      firstStep = 0;
+    },
+    at(step, total) {
+      if (!firstStep) firstStep = step;
+      const elapsed = (Date.now() - started) / 1000;
+      return { elapsed, eta: epochEta(elapsed, step, firstStep, total) };
+    },
+  };
+}
+
+/**
  * A progress bar in the terminal (cli-progress: losses and ETA). When output goes to a file or
  * a CI log, a line at every tenth of a long epoch instead (step, losses, elapsed, ETA), so a
  * log shows a run is alive without filling up with bar redraws.
@@ -39,14 +59,12 @@ export function epochEta(elapsedSeconds: number, step: number, firstStep: number
 export function terminalProgress(stream: NodeJS.WriteStream = process.stdout): GanCallback {
   let bar: cliProgress.SingleBar | undefined;
   let epochNow = 0;
-  let started = 0;
-  let firstStep = 0;
+  const clock = epochClock();
   const losses = (l?: StepLosses) => (l ? `d ${l.dLoss.toFixed(3)} g ${l.gLoss.toFixed(3)}` : '');
   return {
     onEpochBegin(epoch, ctx) {
       epochNow = epoch;
-      started = Date.now();
-      firstStep = 0;
+      clock.begin();
       if (!stream.isTTY) return;
       bar = new cliProgress.SingleBar({
         stream,
@@ -59,15 +77,14 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stdout): G
       bar.start(ctx.stepsPerEpoch, 0, { losses: '' });
     },
     onStepEnd(step, l, ctx) {
-      if (!firstStep) firstStep = step;
+      const { elapsed, eta } = clock.at(step, ctx.stepsPerEpoch);
       if (bar) {
         bar.update(step, { losses: losses(l) });
         return;
       }
       const total = ctx.stepsPerEpoch;
       if (total < 20 || step === total || step % Math.ceil(total / 10) !== 0) return;
-      const elapsed = (Date.now() - started) / 1000;
-      stream.write(`Epoch ${epochNow}/${ctx.epochs} step ${step}/${total} ${losses(l)} (${formatSeconds(elapsed)}, ETA ${formatSeconds(epochEta(elapsed, step, firstStep, total))})\n`);
+      stream.write(`Epoch ${epochNow}/${ctx.epochs} step ${step}/${total} ${losses(l)} (${formatSeconds(elapsed)}, ETA ${formatSeconds(eta)})\n`);
     },
     onEpochEnd(epoch, logs, ctx) {
       bar?.stop();
@@ -85,9 +102,8 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stdout): G
 /** A display in the notebook that updates in place: progress, losses, ETA and the latest grid. */
 export function notebookProgress(): GanCallback & { showImage(png: Buffer, epoch: number): void } {
   const display = newLiveDisplay();
-  let started = 0;
+  const clock = epochClock();
   let epochNow = 0;
-  let firstStep = 0;
   let image = '';
   let lastLine = '';
   const render = (html: string) => display?.html(`<div style="font-family:monospace">${html}${image}</div>`);
@@ -97,16 +113,13 @@ export function notebookProgress(): GanCallback & { showImage(png: Buffer, epoch
       render(lastLine);
     },
     onEpochBegin(epoch) {
-      started = Date.now();
+      clock.begin();
       epochNow = epoch;
-      firstStep = 0;
     },
     onStepEnd(step, losses, ctx) {
-      if (!firstStep) firstStep = step;
+      const { eta } = clock.at(step, ctx.stepsPerEpoch);
       // Redraw at most ~20 times per epoch: each update is a message to the browser.
       if (step % Math.max(1, Math.floor(ctx.stepsPerEpoch / 20)) !== 0 && step !== ctx.stepsPerEpoch) return;
-      const elapsed = (Date.now() - started) / 1000;
-      const eta = epochEta(elapsed, step, firstStep, ctx.stepsPerEpoch);
       lastLine = `Epoch ${epochNow}/${ctx.epochs} <progress value="${step}" max="${ctx.stepsPerEpoch}"></progress> ${step}/${ctx.stepsPerEpoch} · d_loss ${losses.dLoss.toFixed(3)} · g_loss ${losses.gLoss.toFixed(3)} · ETA ${formatSeconds(eta)}`;
       render(lastLine);
     },
