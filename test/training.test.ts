@@ -508,8 +508,8 @@ test('--keep-best: the scored epoch with the lowest FID stays in best/ (compact)
   // Each epoch leaves the generator's last bias at a value of its own, to tell the saved epoch by.
   const biasOf = (g: tf.LayersModel) => (g.getWeights().at(-1)!.dataSync() as Float32Array)[0];
   const endEpoch = async (epoch: number, fid: number | undefined, callback = best) => {
-    const last = models.generator.getWeights().at(-1)!;
-    models.generator.layers.at(-1)!.setWeights([...models.generator.layers.at(-1)!.getWeights().slice(0, -1), tf.fill(last.shape, epoch / 8)]);
+    const layer = models.generator.layers.at(-1)!;
+    tf.tidy(() => layer.setWeights([...layer.getWeights().slice(0, -1), tf.fill(layer.getWeights().at(-1)!.shape, epoch / 8)]));
     const logs = { epoch, realP: 0.5, fakeP: 0.5, gLoss: 1, dLoss: 1, seconds: 1, steps: 1, ...(fid === undefined ? {} : { fid }) };
     history.push(logs);
     await callback.onEpochEnd!(epoch, logs, ctx);
@@ -518,11 +518,12 @@ test('--keep-best: the scored epoch with the lowest FID stays in best/ (compact)
   await endEpoch(2, 40);
   await endEpoch(3, undefined);   // not scored: passed over
   await endEpoch(4, 45);
+  const savedBeforeNaN = readRunState(bestRunDir(runDir)).savedAt;
   await endEpoch(5, NaN);         // a diverged generator's score: never the best
   const state = readRunState(bestRunDir(runDir));
   assert.equal(state.epoch, 2, 'the epoch of FID 40');
   assert.deepEqual(state.history.map((h) => h.fid), [50, 40], 'its history ends at that epoch');
-  assert.equal(readRunState(bestRunDir(runDir)).savedAt, state.savedAt, 'NaN did not replace it');
+  assert.equal(state.savedAt, savedBeforeNaN, 'NaN did not replace it');
   const saved = await loadModel(path.join(bestRunDir(runDir), 'checkpoint', 'generator'));
   assert.equal(biasOf(saved), 2 / 8, "epoch 2's generator");
   assert.ok(fs.readFileSync(path.join(bestRunDir(runDir), 'checkpoint', 'generator', 'model.json'), 'utf8').includes('float16'), 'compact, as a shipped run is');
